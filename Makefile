@@ -1,0 +1,55 @@
+# logwarden — see README.md. `make demo` runs the detector locally; `make test` runs every test.
+GO        ?= go
+FUZZTIME  ?= 3s
+BIN       := bin
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags '-s -w'
+
+.PHONY: all build demo test unit fuzz lint cfn-lint bench lambda clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/logwarden ./cmd/logwarden
+
+## demo: replay the simulated days in testdata/demo through the whole detector (no AWS account needed).
+demo:
+	$(GO) run ./cmd/logwarden replay testdata/demo
+
+## test: everything CI runs — vet, unit and integration tests against the local stand-ins,
+## short fuzzing of every parser, and cfn-lint on the deployment template.
+test:
+	$(GO) vet ./...
+	.ci/standins.sh $(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory cfn-lint
+
+## unit: the fast tests only (no stand-ins; integration tests skip).
+unit:
+	$(GO) test ./...
+
+## fuzz: run each Fuzz target for $(FUZZTIME).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || { $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; exit 1; }; \
+	  done; \
+	done
+
+cfn-lint:
+	@if command -v cfn-lint >/dev/null; then cfn-lint deploy/template.yaml && echo "cfn-lint: deploy/template.yaml ok"; \
+	elif [ "$$CI" = "true" ]; then echo "cfn-lint is not installed (required in CI)"; exit 1; \
+	else echo "cfn-lint not installed; skipping template lint"; fi
+
+## bench: parse, detect and decode-floor benchmarks on a max-size batch.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
+
+## lambda: the deployable bootstraps (arm64, provided.al2023).
+lambda:
+	for fn in processor subscriber; do \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o build/$$fn/bootstrap ./functions/$$fn; \
+	done
+
+clean:
+	rm -rf $(BIN) build

@@ -1,0 +1,3 @@
+module github.com/logwarden/logwarden
+
+go 1.26.0

@@ -1,0 +1,75 @@
+// Package logline classifies one CloudWatch log message into a typed event:
+// Lambda REPORT lines, timeouts, crashes, other platform lines, and
+// authentication failures and successes with their OWASP "4 W's".
+//
+// It is pure: a message in, an Event out, no I/O and no clock.
+package logline
+
+import "net/netip"
+
+// Kind is what a log message is.
+type Kind uint8
+
+const (
+	KindOther Kind = iota
+	KindPlatform
+	KindReport
+	KindTimeout
+	KindCrash
+	KindAuthFailure
+	KindAuthSuccess
+)
+
+var kindNames = [...]string{"other", "platform", "report", "timeout", "crash", "auth_failure", "auth_success"}
+
+// String returns the kind's name as used in `logwarden parse --json`.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "other"
+}
+
+// Report statuses.
+const (
+	StatusSuccess = "success"
+	StatusTimeout = "timeout"
+	StatusError   = "error"
+)
+
+// Event is the typed content of one log message. It is a flat value (no
+// pointers to allocate per line); which fields are meaningful depends on Kind.
+// Optional numbers use the Has* flags rather than zero, because 0 ms is a
+// value Lambda really prints.
+type Event struct {
+	Kind      Kind
+	RequestID string
+
+	// KindReport.
+	DurationMs        float64
+	BilledDurationMs  float64
+	MemorySizeMB      int
+	MaxMemoryUsedMB   int
+	InitDurationMs    float64
+	RestoreDurationMs float64
+	HasBilled         bool
+	HasMemory         bool // MemorySizeMB and MaxMemoryUsedMB present
+	HasInit           bool // a cold start
+	HasRestore        bool // a SnapStart restore (also a cold start)
+	Status            string
+	ErrorType         string
+
+	// KindTimeout.
+	TimeoutS float64
+
+	// KindCrash and auth kinds: why (e.g. "Runtime.OutOfMemory", "invalid_password").
+	Reason string
+
+	// Auth kinds. IP is the zero Addr when the line carries no trustworthy IP.
+	IP   netip.Addr
+	User string
+	Rule string // name of the rule that matched
+}
+
+// ColdStart reports whether a REPORT describes a cold start (init or restore).
+func (e *Event) ColdStart() bool { return e.HasInit || e.HasRestore }
