@@ -1,0 +1,233 @@
+// Package render turns alerts into channel-neutral content: the 4 W's (what,
+// where, when, who), the value against its baseline in words, the evidence
+// (top IPs and users, request ids), links to the logs and the next step.
+// Every log-derived string is cleaned (valid UTF-8, no control characters,
+// bounded length); each channel still escapes for its own medium.
+package render
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/logwarden/logwarden/pkg/detect"
+)
+
+// Limits on log-derived text, in runes. A 10 KB user name is evidence of an
+// attack, not something to page anyone with in full.
+const (
+	MaxEntity  = 128 // one IP, user or request id
+	MaxSummary = 600
+	MaxName    = 256 // function, log group, stream
+	MaxListed  = 5   // entries of top IPs/users/request ids shown
+)
+
+// Options carries what an alert does not: the region the links point at and
+// the account logwarden runs in (to tell cross-account evidence apart).
+type Options struct {
+	Region  string
+	Account string
+}
+
+// Field is one labelled fact.
+type Field struct {
+	Label string
+	Value string
+}
+
+// Link is one of our own generated links.
+type Link struct {
+	Label string
+	URL   string
+}
+
+// Content is one alert ready to be laid out by a channel. All strings are
+// plain text (not escaped for any medium).
+type Content struct {
+	Alert    detect.Alert
+	Resolved bool
+	// Title: "CRITICAL · Duration anomaly · orders" (or "RESOLVED · ...").
+	Title string
+	// What the detector said, and the measure line ("p50 29.8 s vs usual
+	// 3.1 s — 9.6×, 214 invocations since 03:12 UTC").
+	What    string
+	Measure string
+	// Where / When / Who, in display order; empty facts are left out.
+	Facts      []Field
+	TopIPs     []string // "203.0.113.7 (41)"
+	TopUsers   []string
+	RequestIDs []string
+	Links      []Link
+	NextStep   string
+}
+
+// New renders one alert.
+func New(a detect.Alert, opt Options) Content {
+	a = cleanAlert(a)
+	c := Content{Alert: a, Resolved: a.Status == detect.StatusResolved}
+	c.Title = fmt.Sprintf("%s · %s · %s", statusWord(a), TypeTitle(a.Type), orDash(a.Function))
+	c.What = a.Summary
+	c.Measure = Measure(a)
+	c.Facts = facts(a, opt)
+	c.TopIPs = counts(a.TopIPs)
+	c.TopUsers = counts(a.TopUsers)
+	c.RequestIDs = a.RequestIDs
+	if len(c.RequestIDs) > MaxListed {
+		c.RequestIDs = c.RequestIDs[:MaxListed]
+	}
+	c.Links = links(a, opt)
+	if !c.Resolved {
+		c.NextStep = NextStep(a)
+	}
+	return c
+}
+
+// All renders a batch of alerts.
+func All(alerts []detect.Alert, opt Options) []Content {
+	out := make([]Content, len(alerts))
+	for i, a := range alerts {
+		out[i] = New(a, opt)
+	}
+	return out
+}
+
+func statusWord(a detect.Alert) string {
+	if a.Status == detect.StatusResolved {
+		return "RESOLVED"
+	}
+	return strings.ToUpper(orDash(a.Severity))
+}
+
+// TypeTitle is the human name of an alert type.
+func TypeTitle(t string) string {
+	switch t {
+	case detect.TypeDuration:
+		return "Duration anomaly"
+	case detect.TypeColdStart:
+		return "Cold start anomaly"
+	case detect.TypeMemory:
+		return "Memory near limit"
+	case detect.TypeTimeout:
+		return "Timeout"
+	case detect.TypeCrash:
+		return "Crash"
+	case detect.TypeCost:
+		return "Cost anomaly"
+	case detect.TypeBruteForce:
+		return "Brute force"
+	case detect.TypeCredentialStuffing:
+		return "Credential stuffing"
+	case detect.TypeAccountCompromise:
+		return "Account compromise"
+	}
+	return orDash(t)
+}
+
+func facts(a detect.Alert, opt Options) []Field {
+	var f []Field
+	add := func(label, v string) {
+		if v != "" {
+			f = append(f, Field{label, v})
+		}
+	}
+	add("Function", a.Function)
+	add("Log group", a.LogGroup)
+	add("Log stream", a.LogStream)
+	acct := a.Account
+	if acct == "" {
+		acct = opt.Account
+	}
+	where := acct
+	if opt.Region != "" {
+		where = strings.TrimSpace(acct + " " + opt.Region)
+	}
+	add("Account / region", where)
+	add("When", When(a))
+	add("Source IP", a.IP)
+	add("User", a.User)
+	if a.CostPerHour > 0 {
+		add("Estimated cost", fmt.Sprintf("$%.2f/h", a.CostPerHour))
+	}
+	return f
+}
+
+// When is the time span of the evidence in UTC.
+func When(a detect.Alert) string {
+	if a.Time.IsZero() {
+		return ""
+	}
+	end := a.Time.UTC().Format("2006-01-02 15:04:05 UTC")
+	if a.WindowStart.IsZero() || !a.WindowStart.Before(a.Time) {
+		return end
+	}
+	start := a.WindowStart.UTC()
+	layout := "2006-01-02 15:04:05"
+	if start.YearDay() == a.Time.UTC().YearDay() && start.Year() == a.Time.UTC().Year() {
+		layout = "15:04:05"
+	}
+	return start.Format(layout) + " – " + end
+}
+
+func counts(cs []detect.Count) []string {
+	var out []string
+	for i, c := range cs {
+		if i == MaxListed {
+			out = append(out, fmt.Sprintf("… and %d more", len(cs)-MaxListed))
+			break
+		}
+		out = append(out, fmt.Sprintf("%s (%d)", c.Value, c.Count))
+	}
+	return out
+}
+
+func cleanAlert(a detect.Alert) detect.Alert {
+	a.Type = Clean(a.Type, 64)
+	a.Severity = Clean(a.Severity, 16)
+	a.Status = Clean(a.Status, 16)
+	a.Function = Clean(a.Function, MaxName)
+	a.LogGroup = Clean(a.LogGroup, 512)
+	a.LogStream = Clean(a.LogStream, 512)
+	a.Account = Clean(a.Account, 32)
+	a.Summary = Clean(a.Summary, MaxSummary)
+	a.Unit = Clean(a.Unit, 16)
+	a.IP = Clean(a.IP, MaxEntity)
+	a.User = Clean(a.User, MaxEntity)
+	a.TopIPs = cleanCounts(a.TopIPs)
+	a.TopUsers = cleanCounts(a.TopUsers)
+	ids := make([]string, 0, len(a.RequestIDs))
+	for _, id := range a.RequestIDs {
+		if id = Clean(id, MaxEntity); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	a.RequestIDs = ids
+	a.Key = Clean(a.Key, 512)
+	return a
+}
+
+func cleanCounts(cs []detect.Count) []detect.Count {
+	out := make([]detect.Count, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, detect.Count{Value: Clean(c.Value, MaxEntity), Count: c.Count})
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// evidenceRange is the time range the links open: the alert's window with a
+// minute of margin on each side, at least five minutes before the event.
+// Callers check that the alert has a time.
+func evidenceRange(a detect.Alert) (time.Time, time.Time) {
+	end := a.Time
+	start := a.WindowStart
+	if start.IsZero() || start.After(end) || end.Sub(start) < 5*time.Minute {
+		start = end.Add(-5 * time.Minute)
+	}
+	return start.Add(-time.Minute), end.Add(time.Minute)
+}
