@@ -1,0 +1,80 @@
+package cwlogs
+
+// Samples copied verbatim from public AWS documentation and captures, as
+// collected in the project's format notes (see testdata/envelopes/README.md).
+
+// awslogsSample is aws-lambda-go's events/testdata/cloudwatch-logs-event.json
+// data: base64 gzip of a two-event DATA_MESSAGE.
+const awslogsSample = "H4sIAAAAAAAAAHWPwQqCQBCGX0Xm7EFtK+smZBEUgXoLCdMhFtKV3akI8d0bLYmibvPPN3wz00CJxmQnTO41whwWQRIctmEcB6sQbFC3CjW3XW8kxpOpP+OC22d1Wml1qZkQGtoMsScxaczKN3plG8zlaHIta5KqWsozoTYw3/djzwhpLwivWFGHGpAFe7DL68JlBUk+l7KSN7tCOEJ4M3/qOI49vMHj+zCKdlFqLaU2ZHV2a4Ct/an0/ivdX8oYc1UVX860fQDQiMdxRQEAAA=="
+
+// kinesisSample is the data of a real Kinesis record (Powertools
+// tests/events/kinesisStreamCloudWatchLogsEvent.json, eu-west-1, 2022):
+// START, END and a cold-start REPORT with an X-Ray line.
+const kinesisSample = "H4sIAAAAAAAAAK2Sa2vbMBSG/4ox+xg3Oror39IlvaztVmJv7WjCUGwl8+ZLZstts5L/vuOsZYUyWGEgJHiP9J7nvOghLF3b2rVLthsXjsLJOBl/uZjG8fh4Gg7C+q5yDcqUAWcSONHEoFzU6+Om7jZYGdq7dljYcpnZ4cZHwLWOJl1Zbs/r9cR6e9RVqc/rKlpXV9eXt+fy27vt8W+L2DfOlr07oXQIMAQyvHlzPk6mcbKgciktF5lQfMU5dZZqzrShLF2uFC60aLtlmzb5prc/ygvvmjYc3YRPFG+LusuurE+/Ikqb1Gd55dq8jV+8isT6+317Rk42J5PTcLFnm966yvd2D2GeISJTYIwCJSQ1BE9OtWZCABWaKMIJAMdDMyU5MYZLhmkxBhQxfY4Re1tiWiAlBsgIVQTE4Cl6tI+T8SwJZu5Hh1dPs1FApOMSDI9WVKmIC+4irTMWQZYpx7QkztrgE06MU4yCx9DmVbgbvABmQJTGtkYAB0NwEwyYQUBpqEFuSbkGrThTRKi/AlP+HHj6fvJa3P9Ap/+Rbja9/PD6POd+0jXW7xM1B8CDsp37w7woXBb8qQDZ6xeurJttEOc/HWpUBxeHKNr74LHwsXXYlsm9flrl/rmFIQeS7m3m1fVs/DlIGpu6nhMiyWQGXNKIMbcCIgkhElKbaZnZpYJUz33s1iV+z/6+StMlR3yphHNcCyxiNEXf2zed6xuEu8XuF2wb6krnAwAA"
+
+// reportDocument is the AWS Lambda guide's decoded DATA_MESSAGE (note the
+// stray space before a tab in the REPORT line).
+const reportDocument = `{
+    "messageType": "DATA_MESSAGE",
+    "owner": "123456789012",
+    "logGroup": "/aws/lambda/echo-nodejs",
+    "logStream": "2019/03/13/[$LATEST]94fa867e5374431291a7fc14e2f56ae7",
+    "subscriptionFilters": [
+        "LambdaStream_cloudwatchlogs-node"
+    ],
+    "logEvents": [
+        {
+            "id": "34622316099697884706540976068822859012661220141643892546",
+            "timestamp": 1552518348220,
+            "message": "REPORT RequestId: 6234bffe-149a-b642-81ff-2e8e376d8aff\tDuration: 46.84 ms\tBilled Duration: 47 ms \tMemory Size: 192 MB\tMax Memory Used: 72 MB\t\n"
+        }
+    ]
+}`
+
+// controlDocument is a real CONTROL_MESSAGE (openobserve issue #505).
+const controlDocument = `{
+  "messageType": "CONTROL_MESSAGE",
+  "owner": "CloudwatchLogs",
+  "logGroup": "",
+  "logStream": "",
+  "subscriptionFilters": [],
+  "logEvents": [
+    {
+      "id": "",
+      "timestamp": 1680683189085,
+      "message": "CWL CONTROL MESSAGE: Checking health of destination Firehose."
+    }
+  ]
+}`
+
+// timeoutDocument carries an old-style timeout (REPORT, then a separate
+// "Task timed out" event) and a new-style one (Status: timeout), plus an
+// account-level policyLevel.
+const timeoutDocument = `{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/report-exporter","logStream":"2024/10/03/[$LATEST]0c6c8f5b8f9b4a0fa7e1b2c3d4e5f607","subscriptionFilters":["logwarden","AccountLevelFilter"],"logEvents":[` +
+	`{"id":"37843510299485216310812311337081052131216891431680000000","timestamp":1591714946150,"message":"REPORT RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52\tDuration: 3003.16 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 48 MB\tInit Duration: 127.02 ms\t\n"},` +
+	`{"id":"37843510299485216310812311337081052131216891431680000001","timestamp":1591714946150,"message":"2020-06-09T15:02:26.150Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 3.00 seconds\n\n"},` +
+	`{"id":"38544937171669213457925713584391011617452094387165380608","timestamp":1727949600000,"message":"REPORT RequestId: 13222b1e-f16b-4550-89df-869ab0a9806d\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 1024 MB\tMax Memory Used: 64 MB\tStatus: timeout"},` +
+	`{"id":"38544937171669213457925713584391011617452094387165380609","timestamp":1727949600001,"message":"{\"time\":\"2024-10-18T19:38:39.661Z\",\"type\":\"platform.report\",\"record\":{\"requestId\":\"b441820a-ebe5-4d5f-93bc-f945707b0225\",\"metrics\":{\"durationMs\":30000.0,\"billedDurationMs\":30000,\"memorySizeMB\":128,\"maxMemoryUsedMB\":74,\"initDurationMs\":985.413},\"status\":\"timeout\"}}"}` +
+	`],"policyLevel":"ACCOUNT_LEVEL_POLICY"}`
+
+// authDocument has authentication lines from CloudTrail and API Gateway.
+const authDocument = `{"messageType":"DATA_MESSAGE","owner":"111122223333","logGroup":"aws-cloudtrail-logs-111122223333","logStream":"111122223333_CloudTrail_us-east-1","subscriptionFilters":["logwarden"],"logEvents":[` +
+	`{"id":"37254863215438209134016410367215870935283813734957645824","timestamp":1668097474000,"message":"{\"eventVersion\":\"1.05\",\"userIdentity\":{\"type\":\"IAMUser\",\"principalId\":\"AIDACKCEVSQ6C2EXAMPLE\",\"accountId\":\"111122223333\",\"accessKeyId\":\"\",\"userName\":\"anaya\"},\"eventTime\":\"2022-11-10T16:24:34Z\",\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.0\",\"errorMessage\":\"Failed authentication\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"}}"},` +
+	`{"id":"37254863215438209134016410367215870935283813734957645825","timestamp":1698414057744,"message":"{ \"caller\": \"-\", \"ip\": \"51.14.4.225\", \"method\": \"POST\", \"protocol\": \"HTTP/1.1\", \"requestId\": \"a4188e34-1104-424e-9907-eebbf55dd662\", \"requestTime\": \"27/Oct/2023:13:40:57 +0000\", \"requestTimeEpoch\": \"1698414057744\", \"responseLength\": \"87\", \"status\": \"401\", \"user\": \"-\" }"}` +
+	`]}`
+
+// unicodeDocument exercises escapes real encoders emit: \/, \u00e9,
+// a surrogate pair (U+1F512), an unpaired surrogate and raw UTF-8.
+const unicodeDocument = `{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/i18n","logStream":"s","subscriptionFilters":["f"],"logEvents":[` +
+	`{"id":"1","timestamp":1,"message":"path \/login caf\u00e9 \ud83d\udd12 lone \ud800 end"},` +
+	`{"id":"2","timestamp":2,"message":"Grüße 東京 \"quoted\"\\\b\f\r"}` +
+	`]}`
+
+// sshdLines are OpenSSH lines shipped by the CloudWatch agent (fail2ban's
+// corpus), including the injection test whose real source is the last from.
+const sshdLines = `Feb 25 14:34:10 belka sshd[31602]: Failed password for invalid user ROOT from 194.117.26.69 port 50273 ssh2
+Jul 20 14:42:12 localhost sshd[22708]: Invalid user ftp from 192.0.2.2 port 37220
+
+Jan  5 01:31:41 www sshd[1643]: ROOT LOGIN REFUSED FROM 1.2.3.4 port 12345 [preauth]
+Nov 11 08:04:52 redbamboo sshd[2737]: Failed password for invalid user test from 10.10.1.2 port 55555 ssh2 from 127.0.0.1 port 58946 ssh2
+`
