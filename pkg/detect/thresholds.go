@@ -16,23 +16,29 @@ type Thresholds struct {
 	DurationMinDeltaMs float64 `attr:"duration_min_delta_ms" unit:"ms"`
 
 	// Cold starts.
-	InitRatio float64 `attr:"init_ratio" unit:"x"`
+	InitRatio      float64 `attr:"init_ratio" unit:"x"`
+	ColdMinSamples int     `attr:"cold_min_samples" unit:"cold starts"`
 
 	// Memory.
-	MemoryPercent float64 `attr:"memory_percent" unit:"%"`
+	MemoryPercent      float64       `attr:"memory_percent" unit:"%"`
+	MemoryResolveAfter time.Duration `attr:"memory_resolve_after" unit:"duration"`
 
 	// Cost ("denial of wallet").
-	CostRatio       float64 `attr:"cost_ratio" unit:"x"`
-	CostMinUSDPerHr float64 `attr:"cost_min_usd_per_hour" unit:"USD/h"`
-	Architecture    string  `attr:"architecture" unit:"x86_64|arm64"`
+	CostRatio       float64       `attr:"cost_ratio" unit:"x"`
+	CostMinUSDPerHr float64       `attr:"cost_min_usd_per_hour" unit:"USD/h"`
+	CostWindow      time.Duration `attr:"cost_window" unit:"duration"`
+	CostMinWindows  int           `attr:"cost_min_windows" unit:"windows"`
+	Architecture    string        `attr:"architecture" unit:"x86_64|arm64"`
 
 	// Authentication abuse.
 	BruteForceFailures  int           `attr:"brute_force_failures" unit:"failures"`
 	BruteForceWindow    time.Duration `attr:"brute_force_window" unit:"duration"`
 	DistributedMinIPs   int           `attr:"distributed_min_ips" unit:"IPs"`
 	DistributedFailures int           `attr:"distributed_failures" unit:"failures"`
+	DistributedWindow   time.Duration `attr:"distributed_window" unit:"duration"`
 	StuffingFailures    int           `attr:"stuffing_failures" unit:"failures"`
 	StuffingUsers       int           `attr:"stuffing_users" unit:"users"`
+	StuffingMaxPerUser  int           `attr:"stuffing_max_per_user" unit:"failures"`
 	StuffingWindow      time.Duration `attr:"stuffing_window" unit:"duration"`
 	CompromiseWindow    time.Duration `attr:"compromise_window" unit:"duration"`
 	BlockBase           time.Duration `attr:"block_base" unit:"duration"`
@@ -47,4 +53,154 @@ type Thresholds struct {
 	Renotify     time.Duration            `attr:"renotify" unit:"duration"`
 	MutedUntil   time.Time                `attr:"muted_until" unit:"RFC 3339"`
 	MutedTypes   map[string]time.Time     `attr:"muted_types" unit:"alert type -> RFC 3339"`
+}
+
+// Architectures and their Lambda prices (us-east-1, on-demand, per GB-second
+// of billed duration and per request). arm64 is about 20 % cheaper; the
+// Datadog Forwarder hard-codes x86 prices and overstates arm64 cost.
+const (
+	ArchX86   = "x86_64"
+	ArchARM64 = "arm64"
+
+	PriceX86PerGBs   = 0.0000166667
+	PriceARM64PerGBs = 0.0000133334
+	PricePerRequest  = 0.20 / 1e6
+)
+
+// AlertTypes lists every alert type, in a stable order.
+var AlertTypes = []string{
+	TypeDuration, TypeColdStart, TypeMemory, TypeTimeout, TypeCrash,
+	TypeCost, TypeBruteForce, TypeCredentialStuffing, TypeAccountCompromise,
+}
+
+// Defaults returns the built-in thresholds. Each number is chosen from what
+// established tools use (see the comments) and leans towards silence: the
+// first complaint about every tool in this field is noise.
+func Defaults() Thresholds {
+	return Thresholds{
+		// No anchor publishes a minimum; 50 warm invocations give a log-space
+		// mean within ~5 % and a spread estimate good enough for a z-score.
+		DurationMinSamples: 50,
+		// The median of the last 10 warm invocations: one slow outlier (or
+		// four) never moves it, a real regression moves it after six.
+		DurationWindow: 10,
+		// The median of 10 has ~0.4 sigma of noise, so 3 sigma on it is a
+		// far stricter bar than 3 sigma on a single invocation (Datadog and
+		// CloudWatch bands are 2-3 sigma on raw points).
+		DurationZ:     3,
+		DurationRatio: 2,
+		// Below a quarter of a second of extra latency nobody pays or waits
+		// enough to be paged.
+		DurationMinDeltaMs: 250,
+
+		InitRatio:      2,
+		ColdMinSamples: 10,
+
+		// Memory: max used = size is the AWS Operator Guide query; 90 % warns
+		// before the out-of-memory crash. Resolved after an hour below.
+		MemoryPercent:      90,
+		MemoryResolveAfter: time.Hour,
+
+		// Cost: hourly windows, one day of history before judging, 3x the
+		// usual hourly spend (a daily cycle peaks at ~1.6x its mean) and at
+		// least $0.50/h (~$365/month): below that it is not a wallet attack.
+		CostRatio:       3,
+		CostMinUSDPerHr: 0.5,
+		CostWindow:      time.Hour,
+		CostMinWindows:  24,
+		Architecture:    ArchX86,
+
+		// fail2ban bans at 5 failures in 10 min and is the classic source of
+		// NAT false positives (fail2ban#779, #4199); twice that in the same
+		// window keeps a busy office quiet and still catches any tool.
+		BruteForceFailures: 10,
+		BruteForceWindow:   10 * time.Minute,
+		// Elastic's multi-source brute force: >= 5 IPs and >= 10 attempts.
+		DistributedMinIPs:   5,
+		DistributedFailures: 10,
+		DistributedWindow:   time.Hour,
+		// Elastic's single-source credential stuffing rule, verbatim.
+		StuffingFailures:   25,
+		StuffingUsers:      15,
+		StuffingMaxPerUser: 2,
+		StuffingWindow:     15 * time.Minute,
+		// Elastic: success within 180 min after a credential attack.
+		CompromiseWindow: 3 * time.Hour,
+		// CrowdSec bans 4 h by default; repeat offenders double (fail2ban
+		// bantime.increment), capped at fail2ban's one-week recidive ban.
+		BlockBase: 4 * time.Hour,
+		BlockMax:  7 * 24 * time.Hour,
+
+		MinSeverity: SeverityWarning,
+		// Serverless Dashboard says OOM once per 48 h; 6 h is at most four
+		// messages a day for a broken function and still reports a relapse
+		// the same day. Stateful detectors fire once per episode anyway.
+		Cooldown: map[string]time.Duration{
+			TypeDuration: time.Hour, TypeColdStart: time.Hour, TypeMemory: 24 * time.Hour,
+			TypeTimeout: 6 * time.Hour, TypeCrash: 6 * time.Hour, TypeCost: time.Hour,
+			TypeBruteForce: time.Hour, TypeCredentialStuffing: time.Hour, TypeAccountCompromise: 0,
+		},
+		Renotify: 24 * time.Hour,
+	}
+}
+
+// sane returns t with every setting the detectors divide by or count to
+// replaced by its default when it is out of range, so that a half-filled
+// Thresholds (a test, an old item) can never make a detector misbehave.
+func (t Thresholds) sane() Thresholds {
+	d := Defaults()
+	fixI := func(v *int, def, lo, hi int) {
+		if *v < lo || *v > hi {
+			*v = def
+		}
+	}
+	fixF := func(v *float64, def, lo float64) {
+		if !(*v >= lo) {
+			*v = def
+		}
+	}
+	fixD := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fixI(&t.DurationMinSamples, d.DurationMinSamples, 1, 1<<20)
+	fixI(&t.DurationWindow, d.DurationWindow, 1, ringSize)
+	fixF(&t.DurationZ, d.DurationZ, 0)
+	fixF(&t.DurationRatio, d.DurationRatio, 1)
+	fixF(&t.DurationMinDeltaMs, d.DurationMinDeltaMs, 0)
+	fixF(&t.InitRatio, d.InitRatio, 1)
+	fixI(&t.ColdMinSamples, d.ColdMinSamples, 1, 1<<20)
+	if !(t.MemoryPercent > 0 && t.MemoryPercent <= 100) {
+		t.MemoryPercent = d.MemoryPercent
+	}
+	fixD(&t.MemoryResolveAfter, d.MemoryResolveAfter)
+	fixF(&t.CostRatio, d.CostRatio, 1)
+	fixF(&t.CostMinUSDPerHr, d.CostMinUSDPerHr, 0)
+	fixD(&t.CostWindow, d.CostWindow)
+	fixI(&t.CostMinWindows, d.CostMinWindows, 1, 1<<20)
+	fixI(&t.BruteForceFailures, d.BruteForceFailures, 1, maxFailRing)
+	fixD(&t.BruteForceWindow, d.BruteForceWindow)
+	fixI(&t.DistributedMinIPs, d.DistributedMinIPs, 1, maxFailRing)
+	fixI(&t.DistributedFailures, d.DistributedFailures, 1, maxFailRing)
+	fixD(&t.DistributedWindow, d.DistributedWindow)
+	fixI(&t.StuffingFailures, d.StuffingFailures, 1, maxFailRing)
+	fixI(&t.StuffingUsers, d.StuffingUsers, 1, maxUsers)
+	fixI(&t.StuffingMaxPerUser, d.StuffingMaxPerUser, 1, 1<<20)
+	fixD(&t.StuffingWindow, d.StuffingWindow)
+	fixD(&t.CompromiseWindow, d.CompromiseWindow)
+	fixD(&t.BlockBase, d.BlockBase)
+	fixD(&t.BlockMax, d.BlockMax)
+	if t.Architecture != ArchARM64 {
+		t.Architecture = ArchX86
+	}
+	return t
+}
+
+// pricePerGBs is the compute price for the architecture.
+func (t Thresholds) pricePerGBs() float64 {
+	if t.Architecture == ArchARM64 {
+		return PriceARM64PerGBs
+	}
+	return PriceX86PerGBs
 }

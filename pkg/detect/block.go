@@ -1,0 +1,122 @@
+package detect
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/logwarden/logwarden/pkg/logline"
+)
+
+// blockRecord is block#<ip>: the blocklist entry of one address (v6: /64),
+// shared by all functions so that an address attacking several of them is
+// one offender.
+type blockRecord struct {
+	header
+	IP        string  `json:"ip"`
+	Fails     []int64 `json:"f,omitempty"` // recent failure times, at most BruteForceFailures
+	Offences  int     `json:"n,omitempty"`
+	Until     int64   `json:"until,omitempty"`
+	Reason    string  `json:"why,omitempty"`
+	LastAlert int64   `json:"last,omitempty"` // start of the latest block
+	Function  string  `json:"fn,omitempty"`
+}
+
+// BlockEntry is a blocklist entry as `logwarden blocklist` shows it.
+type BlockEntry struct {
+	IP        string    `json:"ip"` // address, or IPv6 /64
+	Offences  int       `json:"offences"`
+	Until     time.Time `json:"blocked_until"`
+	Reason    string    `json:"reason"`
+	LastAlert time.Time `json:"last_alert"`
+	Function  string    `json:"function,omitempty"`
+}
+
+// Blocked reports whether the entry blocks at now.
+func (b BlockEntry) Blocked(now time.Time) bool { return now.Before(b.Until) }
+
+// DecodeBlock decodes a block# record's data.
+func DecodeBlock(data []byte) (BlockEntry, error) {
+	var r blockRecord
+	if err := json.Unmarshal(data, &r); err != nil {
+		return BlockEntry{}, fmt.Errorf("decode blocklist entry: %w", err)
+	}
+	e := BlockEntry{IP: r.IP, Offences: r.Offences, Reason: r.Reason, Function: r.Function}
+	if r.Until > 0 {
+		e.Until = fromMs(r.Until)
+	}
+	if r.LastAlert > 0 {
+		e.LastAlert = fromMs(r.LastAlert)
+	}
+	return e, nil
+}
+
+// applyBlock counts the address's failures in a sliding window (only the
+// last BruteForceFailures times are needed: the window holds that many
+// failures iff the oldest of them is inside it). Crossing it while not
+// blocked starts a block of BlockBase doubled per previous offence (fail2ban
+// bantime.increment), capped at BlockMax. The failure window restarts after
+// each block, so a block needs fresh evidence.
+func (p *plan) applyBlock(key string, data []byte) (Update, bool) {
+	ip := strings.TrimPrefix(key, prefixBlock)
+	var rec blockRecord
+	note := decodeRecord(key, data, &rec)
+	if note != "" {
+		rec = blockRecord{}
+	}
+	if rec.seen(p.in.BatchID) {
+		return Update{}, false
+	}
+	rec.IP = ip
+	th := &p.in.Thresholds
+	win := th.BruteForceWindow.Milliseconds()
+	p.authEvents(func(i, _ string) bool { return i == ip }, func(o *Observation, _, _ string) {
+		if o.Event.Kind != logline.KindAuthFailure {
+			return
+		}
+		t := ms(o.Time)
+		if t < rec.Until {
+			return // already blocked: its own rejections are not new evidence (Charon#939)
+		}
+		rec.Fails = append(rec.Fails, t)
+		if n := len(rec.Fails) - th.BruteForceFailures; n > 0 {
+			rec.Fails = rec.Fails[n:]
+		}
+		if len(rec.Fails) < th.BruteForceFailures || t-rec.Fails[0] > win {
+			return
+		}
+		span := t - rec.Fails[0]
+		rec.Offences++
+		d := th.BlockBase
+		for i := 1; i < rec.Offences && d < th.BlockMax; i++ {
+			d *= 2
+		}
+		d = min(d, th.BlockMax)
+		rec.Until, rec.LastAlert, rec.Fails = t+d.Milliseconds(), t, nil
+		rec.Function = p.in.Function
+		rec.Reason = fmt.Sprintf("%d failed logins in %s on %s (offence %d, blocked %s)",
+			th.BruteForceFailures, fmtSpan(span), p.in.Function, rec.Offences, d)
+	})
+	rec.remember(p.in.BatchID)
+	// Keep the entry a BlockMax past its block so a relapse is recognised
+	// as a repeat offence.
+	exp := max(rec.Until, lastFail(rec.Fails)+win) + th.BlockMax.Milliseconds()
+	return Update{Key: key, Data: encodeRecord(&rec), Expires: fromMs(exp), Note: note}, true
+}
+
+func lastFail(ts []int64) int64 {
+	var last int64
+	for _, t := range ts {
+		last = max(last, t)
+	}
+	return last
+}
+
+func maxDur(ds ...time.Duration) time.Duration {
+	var m time.Duration
+	for _, d := range ds {
+		m = max(m, d)
+	}
+	return m
+}

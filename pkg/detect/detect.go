@@ -1,0 +1,175 @@
+package detect
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/logwarden/logwarden/pkg/logline"
+)
+
+// Input is one function's share of one delivery.
+type Input struct {
+	BatchID      string // stable id of the delivery (same events => same id)
+	Function     string
+	LogGroup     string
+	Thresholds   Thresholds    // already resolved for this function
+	Observations []Observation // this function's events of the batch, in input order
+	Only         []string      // if non-nil: evaluate only these state keys (retry after a conflict)
+}
+
+// Result is what Evaluate decided: one update per state record it changed.
+type Result struct{ Updates []Update }
+
+// Update is the new content of one state record and the alerts it produced.
+// The pipeline sends Alerts only if the conditional write of Data wins.
+type Update struct {
+	Key     string
+	Data    []byte
+	Expires time.Time // zero: keep forever (function baselines)
+	Alerts  []Alert
+	// Note is set when the stored record was unreadable and was started
+	// afresh; the batch is still applied (losing one record's history beats
+	// losing the batch).
+	Note string
+}
+
+// Key prefixes. Every record is derived only from the batch and its own
+// previous content, so a conflicting key can be retried on its own.
+const (
+	prefixFunction = "fn#"    // baselines, memory, cost windows, incident flags
+	prefixIP       = "ip#"    // ip#<function>#<ip or v6 /64>: failure window, users tried
+	prefixUser     = "user#"  // user#<function>#<user>: failures across IPs
+	prefixBlock    = "block#" // block#<ip or v6 /64>: blocklist entry, all functions
+)
+
+// PrefixBlock is the key prefix of blocklist entries (for `logwarden blocklist`).
+const PrefixBlock = prefixBlock
+
+// PrefixFunction is the key prefix of function baselines (for `logwarden baselines`).
+const PrefixFunction = prefixFunction
+
+// maxBatchIDs is how many applied deliveries a record remembers. Lambda
+// retries an async invocation at most twice and CloudWatch redelivers within
+// hours, so 16 covers any realistic duplicate.
+const maxBatchIDs = 16
+
+// maxEntities caps the IPs and users tracked per batch (each is a state read
+// and write). The busiest ones (most failures, then first seen) are kept; the
+// rest still count where they appear in a tracked record (a user's record
+// counts every IP that failed for it, an IP's record every user it tried),
+// so a 5,000-IP spray costs at most 2*128+128+1 keys, not 10,000.
+const maxEntities = 128
+
+// FunctionName maps a log group to the function it belongs to:
+// "/aws/lambda/<name>" gives <name>, any other group is its own name.
+func FunctionName(logGroup string) string {
+	if name, ok := strings.CutPrefix(logGroup, "/aws/lambda/"); ok && name != "" {
+		return name
+	}
+	return logGroup
+}
+
+// FunctionKey is the state key of a function's baselines.
+func FunctionKey(function string) string { return prefixFunction + function }
+
+// BlockKey is the state key of an IP's blocklist entry.
+func BlockKey(ip netip.Addr) string { return prefixBlock + entityIP(ip) }
+
+// Keys returns every state key Evaluate may read or write for in.
+func Keys(in Input) []string {
+	p := newPlan(in)
+	return p.keys(in.Only)
+}
+
+// Evaluate applies the batch to the records in state (key -> stored Data;
+// absent means new) and returns the updated records with their alerts.
+func Evaluate(in Input, state map[string][]byte) (Result, error) {
+	if in.Function == "" {
+		return Result{}, fmt.Errorf("detect: input without a function (log group %q)", in.LogGroup)
+	}
+	in.Thresholds = in.Thresholds.sane()
+	p := newPlan(in)
+	var res Result
+	for _, key := range p.keys(in.Only) {
+		up, changed := p.evaluateKey(key, state[key])
+		if changed {
+			res.Updates = append(res.Updates, up)
+		}
+	}
+	return res, nil
+}
+
+// evaluateKey dispatches on the key's prefix.
+func (p *plan) evaluateKey(key string, data []byte) (Update, bool) {
+	switch {
+	case strings.HasPrefix(key, prefixFunction):
+		return p.applyFunction(key, data)
+	case strings.HasPrefix(key, prefixIP):
+		return p.applyIP(key, data)
+	case strings.HasPrefix(key, prefixUser):
+		return p.applyUser(key, data)
+	case strings.HasPrefix(key, prefixBlock):
+		return p.applyBlock(key, data)
+	}
+	return Update{}, false
+}
+
+// header is embedded in every record: the schema version and the deliveries
+// already applied.
+type header struct {
+	Batches []string `json:"b,omitempty"`
+}
+
+// seen reports whether the batch was applied already.
+func (h *header) seen(id string) bool { return id != "" && slices.Contains(h.Batches, id) }
+
+// remember records the batch as applied, keeping the last maxBatchIDs.
+func (h *header) remember(id string) {
+	if id == "" {
+		return
+	}
+	h.Batches = append(h.Batches, id)
+	if n := len(h.Batches) - maxBatchIDs; n > 0 {
+		h.Batches = slices.Delete(h.Batches, 0, n)
+	}
+}
+
+// decodeRecord unmarshals data into v. A corrupt record is not an error: the
+// caller starts afresh and says so in the returned note.
+func decodeRecord(key string, data []byte, v any) (note string) {
+	if len(data) == 0 {
+		return ""
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Sprintf("record %s was unreadable and was reset: %v", key, err)
+	}
+	return ""
+}
+
+// encodeRecord marshals a record; the records are plain structs of numbers,
+// strings and slices, so marshalling cannot fail in practice.
+func encodeRecord(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("detect: marshal record: %v", err))
+	}
+	return b
+}
+
+// isPerf reports whether an event feeds the function record.
+func isPerf(k logline.Kind) bool {
+	return k == logline.KindReport || k == logline.KindTimeout || k == logline.KindCrash
+}
+
+// isAuth reports whether an event feeds the authentication records.
+func isAuth(k logline.Kind) bool { return k == logline.KindAuthFailure || k == logline.KindAuthSuccess }
+
+// ms converts a time to epoch milliseconds (the resolution of log events).
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMs converts epoch milliseconds back to a UTC time.
+func fromMs(v int64) time.Time { return time.UnixMilli(v).UTC() }
