@@ -3,11 +3,15 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 )
 
 // ErrInvalidItem reports a threshold item a Config refuses to store.
 var ErrInvalidItem = errors.New("store: invalid threshold item")
+
+// KeyAttr is the threshold table's partition key; no attribute may use it.
+const KeyAttr = "id"
 
 // NormalizeItem returns a deep copy of it whose attribute values are only
 // string, float64, bool, []string or map[string]any (of the same), the types
@@ -20,8 +24,8 @@ func NormalizeItem(it Item) (Item, error) {
 	}
 	out := Item{ID: it.ID, Attrs: make(map[string]any, len(it.Attrs))}
 	for k, v := range it.Attrs {
-		if k == "" {
-			return Item{}, fmt.Errorf("%w: item %q has an empty attribute name", ErrInvalidItem, it.ID)
+		if k == "" || k == KeyAttr {
+			return Item{}, fmt.Errorf("%w: item %q: attribute name %q is not allowed", ErrInvalidItem, it.ID, k)
 		}
 		n, err := NormalizeValue(v)
 		if err != nil {
@@ -36,7 +40,12 @@ func NormalizeItem(it Item) (Item, error) {
 // at NormalizeItem.
 func NormalizeValue(v any) (any, error) {
 	switch x := v.(type) {
-	case string, bool, float64:
+	case string, bool:
+		return x, nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("%w: %v is not a storable number", ErrInvalidItem, x)
+		}
 		return x, nil
 	case float32:
 		return float64(x), nil

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -111,6 +112,8 @@ func testConfigInvalid(t *testing.T, c store.Config) {
 	}{
 		{"empty id", store.Item{Attrs: map[string]any{"a": "b"}}},
 		{"unsupported type", store.Item{ID: "x", Attrs: map[string]any{"a": struct{}{}}}},
+		{"reserved attribute", store.Item{ID: "x", Attrs: map[string]any{"id": "y"}}},
+		{"not a number", store.Item{ID: "x", Attrs: map[string]any{"a": math.NaN()}}},
 		{"mixed list", store.Item{ID: "x", Attrs: map[string]any{"a": []any{"a", 1.0}}}},
 	}
 	for _, tc := range tests {
