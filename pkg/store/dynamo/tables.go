@@ -61,7 +61,10 @@ func ensureTable(ctx context.Context, api TablesAPI, name, key string) (bool, er
 	}
 	out, err := dynamodb.NewTableExistsWaiter(api).WaitForOutput(ctx,
 		&dynamodb.DescribeTableInput{TableName: aws.String(name)}, activeTimeout,
-		func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 100 * time.Millisecond; o.MaxDelay = 5 * time.Second })
+		func(o *dynamodb.TableExistsWaiterOptions) {
+			o.MinDelay = 100 * time.Millisecond
+			o.MaxDelay = 5 * time.Second
+		})
 	if err != nil {
 		return created, fmt.Errorf("dynamodb table %s: wait for ACTIVE: %w", name, err)
 	}
