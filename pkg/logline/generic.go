@@ -1,0 +1,229 @@
+package logline
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// owaspEvent classifies an OWASP Logging Vocabulary event name
+// (cheatsheetseries.owasp.org, Logging Vocabulary Cheat Sheet).
+func owaspEvent(name string) Kind {
+	switch name {
+	case "authn_login_fail", "authn_login_fail_max", "authn_login_lock", "authn_password_change_fail",
+		"authn_impossible_travel", "authn_token_reuse", "authz_fail":
+		return KindAuthFailure
+	case "authn_login_success", "authn_login_successafterfail":
+		return KindAuthSuccess
+	}
+	return KindOther
+}
+
+// parseOWASP finds "authn_…[:userid,…]" or "authz_…" in s and returns the
+// event name and its first argument (the user id, by the vocabulary).
+func parseOWASP(s string) (kind Kind, name, user string) {
+	for from := 0; from < len(s); {
+		k := strings.Index(s[from:], "auth")
+		if k < 0 {
+			return KindOther, "", ""
+		}
+		i := from + k
+		from = i + 4
+		if i+6 > len(s) || (s[i+4] != 'n' && s[i+4] != 'z') || s[i+5] != '_' {
+			continue
+		}
+		if i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		j := i + 6
+		for j < len(s) && (s[j] == '_' || 'a' <= s[j] && s[j] <= 'z') {
+			j++
+		}
+		name = s[i:j]
+		kind = owaspEvent(name)
+		if kind == KindOther {
+			continue
+		}
+		if j < len(s) && s[j] == ':' {
+			a := j + 1
+			e := a
+			for e < len(s) && s[e] != ',' && s[e] != '"' && !isSpace(s[e]) {
+				e++
+			}
+			user = s[a:e]
+		}
+		return kind, name, user
+	}
+	return KindOther, "", ""
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// Generic free-text phrases, lower case. A phrase decides the kind and the
+// reason; attribution comes from markers around it.
+var genericPhrases = [...]struct {
+	text   string
+	kind   Kind
+	reason string
+}{
+	{"invalid username or password", KindAuthFailure, "invalid_credentials"},
+	{"invalid credentials", KindAuthFailure, "invalid_credentials"},
+	{"incorrect credentials", KindAuthFailure, "invalid_credentials"},
+	{"bad credentials", KindAuthFailure, "invalid_credentials"},
+	{"invalid password", KindAuthFailure, "invalid_password"},
+	{"incorrect password", KindAuthFailure, "invalid_password"},
+	{"wrong password", KindAuthFailure, "invalid_password"},
+	{"bad password", KindAuthFailure, "invalid_password"},
+	{"password mismatch", KindAuthFailure, "invalid_password"},
+	{"account locked", KindAuthFailure, "account_locked"},
+	{"login failed", KindAuthFailure, "login_failed"},
+	{"login failure", KindAuthFailure, "login_failed"},
+	{"failed login", KindAuthFailure, "login_failed"},
+	{"failed to log in", KindAuthFailure, "login_failed"},
+	{"failed to login", KindAuthFailure, "login_failed"},
+	{"log in failed", KindAuthFailure, "login_failed"},
+	{"logon failed", KindAuthFailure, "login_failed"},
+	{"logon failure", KindAuthFailure, "login_failed"},
+	{"failed logon", KindAuthFailure, "login_failed"},
+	{"sign-in failed", KindAuthFailure, "login_failed"},
+	{"signin failed", KindAuthFailure, "login_failed"},
+	{"sign in failed", KindAuthFailure, "login_failed"},
+	{"failed sign-in", KindAuthFailure, "login_failed"},
+	{"failed sign in", KindAuthFailure, "login_failed"},
+	{"authentication failed", KindAuthFailure, "authentication_failed"},
+	{"authentication failure", KindAuthFailure, "authentication_failed"},
+	{"failed authentication", KindAuthFailure, "authentication_failed"},
+	{"auth failed", KindAuthFailure, "authentication_failed"},
+	{"auth failure", KindAuthFailure, "authentication_failed"},
+	{"access denied", KindAuthFailure, "access_denied"},
+	{"unauthorized", KindAuthFailure, "unauthorized"},
+	{"login succeeded", KindAuthSuccess, "login_success"},
+	{"login successful", KindAuthSuccess, "login_success"},
+	{"successful login", KindAuthSuccess, "login_success"},
+	{"successfully logged in", KindAuthSuccess, "login_success"},
+	{"logged in successfully", KindAuthSuccess, "login_success"},
+	{"authentication succeeded", KindAuthSuccess, "login_success"},
+	{"authentication successful", KindAuthSuccess, "login_success"},
+	{"successfully authenticated", KindAuthSuccess, "login_success"},
+	{"sign-in succeeded", KindAuthSuccess, "login_success"},
+	{"signed in successfully", KindAuthSuccess, "login_success"},
+}
+
+// needsAttribution marks reasons too generic to count without a user or IP:
+// "unauthorized" and "access denied" are also what a service says about its
+// own failed call to another one.
+func needsAttribution(reason string) bool {
+	return reason == "unauthorized" || reason == "access_denied"
+}
+
+// genericPhrase returns the first known phrase in s.
+func genericPhrase(s string) (kind Kind, reason string, end int) {
+	for _, p := range genericPhrases {
+		if i := indexFold(s, p.text); i >= 0 {
+			return p.kind, p.reason, i + len(p.text)
+		}
+	}
+	return KindOther, "", 0
+}
+
+// parseGenericText classifies free text such as "login failed for bob from
+// 203.0.113.9" or "Authentication failed for user 'alice' (ip=203.0.113.9)".
+func parseGenericText(s string) (Event, bool) {
+	kind, reason, end := genericPhrase(s)
+	if kind == KindOther {
+		return Event{}, false
+	}
+	ip, ipAt := textIP(s)
+	user := textUser(s[end:], ipAt-end)
+	if needsAttribution(reason) && user == "" && !ip.IsValid() {
+		return Event{}, false
+	}
+	return authEvent(kind, RuleGenericText, reason, user, ip), true
+}
+
+// ipMarkers introduce an IP in free text.
+var ipMarkers = [...]string{" from ", "ip=", "ip: ", "ip:", "client=", "client: ", "src=", "rhost=", "remote_addr=", "addr=", "source ip "}
+
+// textIP finds the IP of a free-text line. The trusted position is the end of
+// the line ("… from 1.2.3.4", "… (ip=1.2.3.4)", optionally "port N"), which an
+// attacker who controls a name in the middle cannot move. Elsewhere an IP is
+// used only when every marked IP in the line agrees. at is where the marker
+// of the chosen IP starts, or len(s).
+func textIP(s string) (ip netip.Addr, at int) {
+	at = len(s)
+	found, conflict := false, false
+	lastAt, lastEnd := -1, -1
+	var lastIP netip.Addr
+	for _, m := range ipMarkers {
+		for from := 0; from < len(s); {
+			k := indexFold(s[from:], m)
+			if k < 0 {
+				break
+			}
+			i := from + k
+			from = i + len(m)
+			tok, tend := nextToken(s, from)
+			a := parseIP(strings.Trim(tok, "()[],;'\""))
+			if !a.IsValid() {
+				continue
+			}
+			if found && a != ip {
+				conflict = true
+			}
+			if !found || i < at {
+				at = i
+			}
+			ip, found = a, true
+			if i > lastAt {
+				lastAt, lastEnd, lastIP = i, tend, a
+			}
+		}
+	}
+	if !found {
+		return netip.Addr{}, len(s)
+	}
+	if !conflict {
+		return ip, at
+	}
+	if atLineEnd(s[lastEnd:]) {
+		return lastIP, lastAt
+	}
+	return netip.Addr{}, at
+}
+
+// atLineEnd reports whether only a port clause, punctuation or space follow.
+func atLineEnd(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t")
+	if strings.HasPrefix(rest, "port ") {
+		_, e := nextToken(rest, len("port "))
+		rest = rest[e:]
+	}
+	return strings.Trim(rest, " \t\r\n)].;,\"'") == ""
+}
+
+// textUser reads the user after a phrase: "for user 'alice'", "for bob",
+// "user=bob", "username: bob". limit bounds it at the IP marker.
+func textUser(s string, limit int) string {
+	if limit >= 0 && limit < len(s) {
+		s = s[:limit]
+	}
+	for _, m := range [...]string{"for user ", "for ", "username=", "username: ", "user=", "user: ", "user "} {
+		i := indexFold(s, m)
+		if i < 0 {
+			continue
+		}
+		rest := strings.TrimLeft(s[i+len(m):], " ")
+		if rest == "" {
+			continue
+		}
+		if q := rest[0]; q == '\'' || q == '"' || q == '`' {
+			if e := strings.LastIndexByte(rest, q); e > 0 {
+				return rest[1:e]
+			}
+		}
+		tok, _ := nextToken(rest, 0)
+		return strings.TrimRight(tok, ",;:.)")
+	}
+	return ""
+}

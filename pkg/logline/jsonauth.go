@@ -1,0 +1,376 @@
+package logline
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/valyala/fastjson"
+)
+
+// JSON key classes. Keys are compared lower-cased with '_', '-' and '.'
+// removed, so userId, user_id and user-id are one key.
+const (
+	keyNone = iota
+	keyUser
+	keyIP
+	keyXFF
+	keyText // event, action, msg, message, outcome, result, description
+	keyStatus
+	keyResponseType
+	keyRequestish
+	keyRequestID
+	keyEventName // CloudTrail
+	keyEventSource
+)
+
+func classifyKey(key []byte) int {
+	var buf [24]byte
+	n := 0
+	for _, c := range key {
+		if c == '_' || c == '-' || c == '.' {
+			continue
+		}
+		if n == len(buf) {
+			return keyNone
+		}
+		buf[n] = lowerASCII(c)
+		n++
+	}
+	switch string(buf[:n]) {
+	case "user", "username", "userid", "email", "login", "useremail", "account", "accountname":
+		return keyUser
+	case "ip", "sourceip", "clientip", "remoteaddr", "remoteip", "srcip", "ipaddress", "clientaddress", "remoteaddress":
+		return keyIP
+	case "xforwardedfor", "forwardedfor":
+		return keyXFF
+	case "event", "action", "msg", "message", "outcome", "result", "description", "eventtype", "activity":
+		return keyText
+	case "status", "statuscode", "httpstatus", "responsestatus":
+		return keyStatus
+	case "responsetype", "errorresponsetype", "gatewayresponsetype":
+		return keyResponseType
+	case "httpmethod", "method", "resourcepath", "routekey", "path", "protocol", "uri", "url":
+		return keyRequestish
+	case "requestid", "awsrequestid":
+		return keyRequestID
+	case "eventname":
+		return keyEventName
+	case "eventsource", "useridentity":
+		return keyEventSource
+	}
+	return keyNone
+}
+
+// jsonFields are the values of interest in one JSON object (pointers into
+// the pooled parser, valid until it is returned).
+type jsonFields struct {
+	user, ip, xff          *fastjson.Value
+	nUser, nIP, nXFF       *fastjson.Value // nested one level, e.g. {"request":{"ip":…}}
+	texts                  [6]*fastjson.Value
+	nTexts                 int
+	status, responseType   *fastjson.Value
+	requestID              *fastjson.Value
+	requestish, cloudTrail bool
+	hasEventName           bool
+}
+
+func (f *jsonFields) collect(o *fastjson.Object) {
+	o.Visit(func(key []byte, v *fastjson.Value) {
+		switch classifyKey(key) {
+		case keyUser:
+			if f.user == nil {
+				f.user = v
+			}
+		case keyIP:
+			if f.ip == nil {
+				f.ip = v
+			}
+		case keyXFF:
+			if f.xff == nil {
+				f.xff = v
+			}
+		case keyText:
+			if f.nTexts < len(f.texts) {
+				f.texts[f.nTexts] = v
+				f.nTexts++
+			}
+		case keyStatus:
+			if f.status == nil {
+				f.status = v
+			}
+		case keyResponseType:
+			f.responseType = v
+		case keyRequestish:
+			f.requestish = true
+		case keyRequestID:
+			f.requestish = true
+			if f.requestID == nil {
+				f.requestID = v
+			}
+		case keyEventName:
+			f.hasEventName = true
+		case keyEventSource:
+			f.cloudTrail = true
+		case keyNone:
+			if v.Type() == fastjson.TypeObject {
+				f.collectNested(v)
+			}
+		}
+	})
+	f.cloudTrail = f.cloudTrail && f.hasEventName
+}
+
+func (f *jsonFields) collectNested(v *fastjson.Value) {
+	o, _ := v.Object()
+	o.Visit(func(key []byte, v *fastjson.Value) {
+		switch classifyKey(key) {
+		case keyUser:
+			if f.nUser == nil {
+				f.nUser = v
+			}
+		case keyIP:
+			if f.nIP == nil {
+				f.nIP = v
+			}
+		case keyXFF:
+			if f.nXFF == nil {
+				f.nXFF = v
+			}
+		}
+	})
+}
+
+// ipOf returns the attributed IP: a direct address field first (the
+// connection's peer), then the first X-Forwarded-For hop, then nested ones.
+func (f *jsonFields) ipOf() (netip.Addr, bool) {
+	for _, c := range [...]struct {
+		v   *fastjson.Value
+		xff bool
+	}{{f.ip, false}, {f.xff, true}, {f.nIP, false}, {f.nXFF, true}} {
+		if c.v == nil || c.v.Type() != fastjson.TypeString {
+			continue
+		}
+		s := unsafeStr(c.v.GetStringBytes())
+		if c.xff {
+			s = firstHop(s)
+		}
+		if a := parseIP(s); a.IsValid() {
+			return a, true
+		}
+	}
+	return netip.Addr{}, f.ip != nil || f.xff != nil || f.nIP != nil || f.nXFF != nil
+}
+
+// userOf returns the attributed user from a user field (a string, or an
+// object with a name/username/id/email).
+func (f *jsonFields) userOf(msg string) (string, bool) {
+	for _, v := range [...]*fastjson.Value{f.user, f.nUser} {
+		if v == nil {
+			continue
+		}
+		switch v.Type() {
+		case fastjson.TypeString:
+			return retain(msg, v.GetStringBytes()), true
+		case fastjson.TypeNumber:
+			return strings.Clone(string(v.MarshalTo(nil))), true
+		case fastjson.TypeObject:
+			for _, k := range [...]string{"name", "username", "userName", "email", "id", "login"} {
+				if b := v.GetStringBytes(k); len(b) > 0 {
+					return retain(msg, b), true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+func unsafeStr(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafeString(b)
+}
+
+// parseAuthJSON classifies a JSON object that passed the auth prefilter.
+func parseAuthJSON(msg string, v *fastjson.Value) (Event, bool) {
+	o, err := v.Object()
+	if err != nil {
+		return Event{}, false
+	}
+	var f jsonFields
+	f.collect(o)
+	if f.cloudTrail {
+		return parseCloudTrail(msg, v)
+	}
+	kind, rule, reason, argUser := KindOther, "", "", ""
+	// OWASP vocabulary in a text field: {"event":"authn_login_fail:bob"}.
+	for _, t := range f.texts[:f.nTexts] {
+		if k, name, u := parseOWASP(unsafeStr(t.GetStringBytes())); k != KindOther {
+			kind, rule, reason, argUser = k, RuleOWASP, retainS(msg, name), retainS(msg, u)
+			break
+		}
+	}
+	if kind == KindOther {
+		kind, reason = httpAuthFailure(&f)
+		rule = RuleAPIGWAccess
+	}
+	var textMsg string
+	if kind == KindOther {
+		kind, reason, textMsg = appAuthOutcome(&f)
+		rule = RuleJSONApp
+	}
+	if kind == KindOther {
+		return Event{}, false
+	}
+	ip, hasIPField := f.ipOf()
+	user, hasUserField := f.userOf(msg)
+	if !hasUserField {
+		user = argUser
+	}
+	if textMsg != "" { // no structured field: fall back to the text's own markers
+		tip, ipAt := textIP(textMsg)
+		if !hasIPField {
+			ip = tip
+		}
+		if !hasUserField && user == "" {
+			_, _, end := genericPhrase(textMsg)
+			limit := -1
+			if !hasIPField {
+				limit = ipAt - end
+			}
+			user = retainS(msg, textUser(textMsg[end:], limit))
+		}
+	}
+	ev := authEvent(kind, rule, reason, user, ip)
+	if f.requestID != nil {
+		ev.RequestID = retain(msg, f.requestID.GetStringBytes())
+	}
+	return ev, true
+}
+
+// httpAuthFailure reads API Gateway style access records (user-defined JSON
+// where every value is a string and "-" means missing): a 401/403 status on
+// a request record, or an auth-failure gateway response type.
+func httpAuthFailure(f *jsonFields) (Kind, string) {
+	if f.responseType != nil {
+		if r := apigwAuthResponse(string(f.responseType.GetStringBytes())); r != "" {
+			return KindAuthFailure, r
+		}
+	}
+	if f.status == nil || !(f.requestish || f.ip != nil) {
+		return KindOther, ""
+	}
+	code := 0
+	switch f.status.Type() {
+	case fastjson.TypeNumber:
+		code = f.status.GetInt()
+	case fastjson.TypeString:
+		switch string(f.status.GetStringBytes()) {
+		case "401":
+			code = 401
+		case "403":
+			code = 403
+		}
+	}
+	switch code {
+	case 401:
+		return KindAuthFailure, "http_401"
+	case 403:
+		return KindAuthFailure, "http_403"
+	}
+	return KindOther, ""
+}
+
+// appAuthOutcome reads structured application logs: a phrase ("Login
+// failed") in a text field, or an auth topic ("event":"login") with an
+// outcome ("outcome":"failure"). msg is the free text the phrase came from.
+func appAuthOutcome(f *jsonFields) (kind Kind, reason, msg string) {
+	topic, fail, ok := false, false, false
+	for _, t := range f.texts[:f.nTexts] {
+		if t.Type() != fastjson.TypeString {
+			continue
+		}
+		s := unsafeStr(t.GetStringBytes())
+		if k, r, _ := genericPhrase(s); k != KindOther {
+			return k, r, s
+		}
+		if containsAnyFold(s, "reset", "forgot", "recover") {
+			return KindOther, "", ""
+		}
+		topic = topic || containsAnyFold(s, "login", "logon", "log_in", "log-in", "log in", "signin", "sign_in",
+			"sign-in", "sign in", "authent", "authn", "password", "credential")
+		fail = fail || containsAnyFold(s, "fail", "denied", "invalid", "incorrect", "wrong", "reject", "refused",
+			"locked", "unauthorized", "mismatch")
+		ok = ok || containsAnyFold(s, "success", "succeeded", "granted", "accepted", "logged in", "signed in") ||
+			equalFoldLower(s, "ok") || equalFoldLower(s, "allow") || equalFoldLower(s, "allowed")
+	}
+	if f.status != nil && f.status.Type() == fastjson.TypeString {
+		s := unsafeStr(f.status.GetStringBytes())
+		fail = fail || containsAnyFold(s, "fail", "denied", "reject")
+		ok = ok || containsAnyFold(s, "success", "succeeded")
+	}
+	switch {
+	case !topic:
+		return KindOther, "", ""
+	case fail:
+		return KindAuthFailure, "login_failed", ""
+	case ok:
+		return KindAuthSuccess, "login_success", ""
+	}
+	return KindOther, "", ""
+}
+
+// parseCloudTrail classifies CloudTrail records delivered to CloudWatch Logs:
+// console sign-in results and API authorization failures, the two CIS
+// metric filters (CloudWatch.6 and CloudWatch.2).
+func parseCloudTrail(msg string, v *fastjson.Value) (Event, bool) {
+	name := string(str(v, "eventName"))
+	errCode := unsafeStr(str(v, "errorCode"))
+	var kind Kind
+	var reason string
+	switch {
+	case name == "ConsoleLogin":
+		res := string(str(v, "responseElements", "ConsoleLogin"))
+		switch {
+		case string(str(v, "errorMessage")) == "Failed authentication" || res == "Failure":
+			kind, reason = KindAuthFailure, "console_login_failed"
+		case res == "Success":
+			kind, reason = KindAuthSuccess, "console_login_success"
+		}
+	case strings.HasPrefix(errCode, "AccessDenied") || strings.HasSuffix(errCode, "UnauthorizedOperation"):
+		// CIS v3 excludes these two known-benign sources.
+		if string(str(v, "sourceIPAddress")) == "delivery.logs.amazonaws.com" || name == "HeadBucket" {
+			return Event{}, false
+		}
+		kind, reason = KindAuthFailure, "access_denied"
+	}
+	if kind == KindOther {
+		return Event{}, false
+	}
+	rule := RuleCloudTrail
+	if reason == "access_denied" {
+		rule = RuleCloudTrailAZ
+	}
+	// sourceIPAddress may be a service name ("ec2.amazonaws.com"): no IP then.
+	ip := parseIP(unsafeStr(str(v, "sourceIPAddress")))
+	return authEvent(kind, rule, reason, cloudTrailUser(msg, v.Get("userIdentity")), ip), true
+}
+
+// cloudTrailUser names the principal. A console sign-in with an unknown user
+// name says HIDDEN_DUE_TO_SECURITY_REASONS: that is no user, and counting it
+// as one would merge every unknown name into one fake account.
+func cloudTrailUser(msg string, id *fastjson.Value) string {
+	if u := str(id, "userName"); len(u) > 0 {
+		if string(u) == "HIDDEN_DUE_TO_SECURITY_REASONS" {
+			return ""
+		}
+		return retain(msg, u)
+	}
+	if string(str(id, "type")) == "Root" {
+		return "root"
+	}
+	if a := str(id, "arn"); len(a) > 0 {
+		return retain(msg, a)
+	}
+	return retain(msg, str(id, "principalId"))
+}

@@ -1,0 +1,188 @@
+package logline
+
+import (
+	"net/netip"
+	"strings"
+	"sync"
+)
+
+// Parser classifies log messages with the built-in matchers plus user rules.
+// It holds no per-call state and is safe for concurrent use.
+type Parser struct {
+	textRules []*compiledRule
+	jsonRules []*compiledRule
+}
+
+var (
+	defaultOnce   sync.Once
+	defaultParser *Parser
+)
+
+// Default returns the parser with only the built-in rules, built once.
+func Default() *Parser {
+	defaultOnce.Do(func() { defaultParser = &Parser{} })
+	return defaultParser
+}
+
+// New returns a parser with the built-in rules plus extra user rules, which
+// are validated; the error names the first invalid rule.
+func New(extra ...Rule) (*Parser, error) {
+	rules, err := compileRules(extra)
+	if err != nil {
+		return nil, err
+	}
+	p := &Parser{}
+	for _, r := range rules {
+		if r.re != nil {
+			p.textRules = append(p.textRules, r)
+		} else {
+			p.jsonRules = append(p.jsonRules, r)
+		}
+	}
+	return p, nil
+}
+
+// Parse classifies one log message. It never panics (a defect in a matcher
+// yields KindOther rather than a lost batch) and allocates only when a
+// retained value had to be unescaped or a user regexp ran.
+func (p *Parser) Parse(msg string) (ev Event) {
+	defer func() {
+		if recover() != nil {
+			ev = Event{}
+		}
+	}()
+	s := strings.TrimLeft(msg, " \t\r\n")
+	if s == "" {
+		return Event{}
+	}
+	if s[0] == '{' {
+		if ev, ok := p.parseJSON(msg, s); ok {
+			return ev
+		}
+		// Invalid JSON (e.g. an API Gateway template that quotes
+		// $context.error.messageString) is classified as text.
+	} else if 'A' <= s[0] && s[0] <= 'Z' {
+		if ev, ok := parsePlatformText(s); ok {
+			return ev
+		}
+	}
+	return p.parseText(s, prefilter(s))
+}
+
+// parseText classifies a non-platform text line.
+func (p *Parser) parseText(s string, flags uint8) Event {
+	if flags&hitTimeout != 0 {
+		if ev, ok := parseTimeoutText(s); ok {
+			return ev
+		}
+	}
+	for _, r := range p.textRules {
+		if r.mayMatch(s, flags&hitAuth != 0) {
+			if ev, ok := r.matchText(s); ok {
+				return ev
+			}
+		}
+	}
+	if flags&hitAuth != 0 {
+		if ev, ok := parseAuthText(s); ok {
+			return ev
+		}
+	}
+	if flags&hitCrash != 0 {
+		if ev, ok := parseCrashText(s); ok {
+			return ev
+		}
+	}
+	return Event{}
+}
+
+// parseAuthText runs the built-in text matchers, most structured first.
+func parseAuthText(s string) (Event, bool) {
+	if strings.Contains(s, "sshd") {
+		if ev, ok := parseSSHD(s); ok {
+			return ev, true
+		}
+	}
+	if strings.Contains(s, "pam_") {
+		if ev, ok := parsePAM(s); ok {
+			return ev, true
+		}
+	}
+	if strings.Contains(s, ` user "`) {
+		if ev, ok := parseNginx(s); ok {
+			return ev, true
+		}
+	}
+	if strings.Contains(s, "AH0161") {
+		if ev, ok := parseApache(s); ok {
+			return ev, true
+		}
+	}
+	if s[0] == '(' {
+		if ev, ok := parseAPIGWExec(s); ok {
+			return ev, true
+		}
+	}
+	if ev, ok := parseAccessLog(s); ok {
+		return ev, true
+	}
+	if k, name, user := parseOWASP(s); k != KindOther {
+		ev := authEvent(k, RuleOWASP, name, user, textIPOnly(s))
+		return ev, true
+	}
+	return parseGenericText(s)
+}
+
+func textIPOnly(s string) netip.Addr { ip, _ := textIP(s); return ip }
+
+// parseJSON classifies a message that starts with '{'. ok is false when it
+// is not valid JSON.
+func (p *Parser) parseJSON(msg, s string) (Event, bool) {
+	platform := strings.Contains(s, `"platform.`)
+	flags := prefilter(s)
+	if !platform && flags&(hitAuth|hitCrash) == 0 && !p.jsonRuleMay(s) {
+		return Event{}, true
+	}
+	jp := jsonPool.Get()
+	defer jsonPool.Put(jp)
+	v, err := jp.Parse(s)
+	if err != nil {
+		return Event{}, false
+	}
+	if platform {
+		if typ := str(v, "type"); strings.HasPrefix(unsafeStr(typ), "platform.") {
+			return parsePlatformJSON(msg, v, typ), true
+		}
+	}
+	for _, r := range p.jsonRules {
+		if r.matchLit == "" || strings.Contains(s, r.matchLit) {
+			if ev, ok := r.matchJSON(msg, v); ok {
+				return ev, true
+			}
+		}
+	}
+	if flags&hitAuth != 0 {
+		if ev, ok := parseAuthJSON(msg, v); ok {
+			return ev, true
+		}
+	}
+	if flags&hitCrash != 0 {
+		if ev, ok := crashJSON(msg, v); ok {
+			return ev, true
+		}
+		if ev, ok := parseCrashText(s); ok {
+			ev.RequestID = retain(msg, str(v, "requestId"))
+			return ev, true
+		}
+	}
+	return Event{}, true
+}
+
+func (p *Parser) jsonRuleMay(s string) bool {
+	for _, r := range p.jsonRules {
+		if r.matchLit == "" || strings.Contains(s, r.matchLit) {
+			return true
+		}
+	}
+	return false
+}
