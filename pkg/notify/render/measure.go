@@ -114,7 +114,7 @@ func NextStep(a detect.Alert) string {
 	set := "logwarden thresholds set " + fn + " "
 	switch a.Type {
 	case detect.TypeDuration:
-		return fmt.Sprintf("Open the slow request ids below. If this latency is the new normal, raise the ratio: `%sduration_ratio=%s`.", set, nextRatio(a))
+		return fmt.Sprintf("Look at the slow requests (request ids, log links). If this latency is the new normal, raise the ratio: `%sduration_ratio=%s`.", set, nextRatio(a))
 	case detect.TypeColdStart:
 		return fmt.Sprintf("Check the deployment or package size behind the slower init. To tolerate it: `%sinit_ratio=%s`.", set, nextRatio(a))
 	case detect.TypeMemory:
@@ -122,7 +122,7 @@ func NextStep(a detect.Alert) string {
 	case detect.TypeCost:
 		return "Find what drives the extra invocations or duration (a loop, a retry storm, abuse). If expected: `" + set + "cost_ratio=" + nextRatio(a) + "`."
 	case detect.TypeTimeout:
-		return "Look at the timed-out request ids below (downstream calls, cold starts). Raise the function timeout if the work legitimately takes longer."
+		return "Look at the timed-out requests (downstream calls, cold starts). Raise the function timeout if the work legitimately takes longer."
 	case detect.TypeCrash:
 		return "Read the crash in the log events link (error type, stack trace) and fix or roll back the last deployment."
 	case detect.TypeBruteForce, detect.TypeCredentialStuffing:
