@@ -1,0 +1,131 @@
+// Package thresholds turns the operators' threshold items (DynamoDB items or
+// a JSON file) into detect.Thresholds: parsing, validation with messages that
+// name the item and attribute, and resolution defaults < log group <
+// function.
+//
+// Items: "defaults", "loggroup#<log group name>", "function#<function name>".
+// Attributes are named by the `attr` tags of detect.Thresholds; every one is
+// optional. Durations are Go durations ("15m") or seconds (900). Per-type
+// settings are flat attributes: `cooldown_<type>` (duration, e.g.
+// cooldown_timeout = "48h"), `cooldown` (all types at once) and
+// `muted_until_<type>` (RFC 3339), because DynamoDB items edited by hand are
+// easiest with scalar attributes.
+package thresholds
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/logwarden/logwarden/pkg/detect"
+	"github.com/logwarden/logwarden/pkg/store"
+)
+
+// Item id forms.
+const (
+	DefaultsID      = "defaults"
+	LogGroupPrefix  = "loggroup#"
+	FunctionPrefix  = "function#"
+	cooldownPrefix  = "cooldown_"
+	mutedTypePrefix = "muted_until_"
+)
+
+// ErrInvalid wraps every validation error, so callers can tell a bad item
+// (reject, tell the operator) from an I/O failure.
+var ErrInvalid = errors.New("invalid threshold item")
+
+// FunctionID and LogGroupID build item ids.
+func FunctionID(name string) string { return FunctionPrefix + name }
+
+// LogGroupID is the id of a log group's override item.
+func LogGroupID(name string) string { return LogGroupPrefix + name }
+
+// Set is a validated collection of threshold items.
+type Set struct {
+	items map[string]store.Item
+}
+
+// New validates items and indexes them by id. All problems are reported
+// together, one per line.
+func New(items []store.Item) (*Set, error) {
+	s := &Set{items: map[string]store.Item{}}
+	var errs []error
+	for _, it := range items {
+		if err := Validate(it); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		s.items[it.ID] = it
+	}
+	return s, errors.Join(errs...)
+}
+
+// Validate checks an item's id and every attribute.
+func Validate(it store.Item) error {
+	if err := checkID(it.ID); err != nil {
+		return err
+	}
+	var th detect.Thresholds
+	return apply(&th, it)
+}
+
+// Resolve returns the thresholds for a function: built-in defaults, then
+// the "defaults" item, then the log group's item, then the function's item.
+func (s *Set) Resolve(function, logGroup string) detect.Thresholds {
+	th := detect.Defaults()
+	for _, id := range []string{DefaultsID, LogGroupID(logGroup), FunctionID(function)} {
+		if it, ok := s.items[id]; ok {
+			_ = apply(&th, it) // validated in New
+		}
+	}
+	return th
+}
+
+// Items returns the items sorted by id.
+func (s *Set) Items() []store.Item {
+	out := make([]store.Item, 0, len(s.items))
+	for _, it := range s.items {
+		out = append(out, it)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Resolve is New + Set.Resolve for callers holding raw items.
+func Resolve(items []store.Item, function, logGroup string) (detect.Thresholds, error) {
+	s, err := New(items)
+	return s.Resolve(function, logGroup), err
+}
+
+func checkID(id string) error {
+	switch {
+	case id == DefaultsID:
+		return nil
+	case strings.HasPrefix(id, LogGroupPrefix) && len(id) > len(LogGroupPrefix),
+		strings.HasPrefix(id, FunctionPrefix) && len(id) > len(FunctionPrefix):
+		return nil
+	}
+	return fmt.Errorf("%w: id %q: must be %q, %q or %q", ErrInvalid, id, DefaultsID, LogGroupPrefix+"<name>", FunctionPrefix+"<name>")
+}
+
+// ignored attributes are notes operators may keep on an item.
+var ignored = map[string]bool{"id": true, "description": true, "comment": true, "updated_at": true, "updated_by": true}
+
+// apply sets every attribute of it onto th, stopping at the first bad one.
+func apply(th *detect.Thresholds, it store.Item) error {
+	names := make([]string, 0, len(it.Attrs))
+	for n := range it.Attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names) // deterministic: the first error is always the same
+	for _, name := range names {
+		if ignored[name] || strings.HasPrefix(name, "_") {
+			continue
+		}
+		if err := setAttr(th, name, it.Attrs[name]); err != nil {
+			return fmt.Errorf("%w: %s: %s: %v", ErrInvalid, it.ID, name, err)
+		}
+	}
+	return nil
+}
