@@ -21,7 +21,11 @@ func Measure(a detect.Alert) string {
 	if label := measureLabel(a.Type); label != "" {
 		b.WriteString(label + " ")
 	}
-	b.WriteString(Quantity(a.Value, a.Unit))
+	// A count alert's value is its sample size: say it once.
+	countOnly := a.Baseline == 0 && a.Value == float64(a.Samples)
+	if !countOnly {
+		b.WriteString(Quantity(a.Value, a.Unit))
+	}
 	if a.Baseline > 0 {
 		fmt.Fprintf(&b, " vs usual %s — %s×", Quantity(a.Baseline, a.Unit), trimFloat(a.Value/a.Baseline, 1))
 	}
