@@ -30,18 +30,10 @@ func authEvent(kind Kind, rule, reason, user string, ip netip.Addr) Event {
 // user name comes first and may itself contain " from 10.9.9.9 port 1"
 // (fail2ban's injection sample).
 func parseSSHD(s string) (Event, bool) {
-	i := strings.Index(s, "sshd[")
-	if i < 0 {
-		i = strings.Index(s, "sshd:")
-		if i < 0 {
-			return Event{}, false
-		}
-	}
-	j := strings.Index(s[i:], ": ")
-	if j < 0 {
+	prog, msg, ok := syslogMessage(s)
+	if !ok || !strings.HasPrefix(prog, "sshd") {
 		return Event{}, false
 	}
-	msg := s[i+j+2:]
 	msg = strings.TrimPrefix(msg, "error: ")
 	switch {
 	case strings.HasPrefix(msg, "Failed "):
@@ -89,6 +81,22 @@ func parseSSHD(s string) (Event, bool) {
 	return Event{}, false
 }
 
+// syslogMessage splits a syslog line at its program tag: the first ": "
+// ends "<time> <host> <prog>[pid]". Timestamps contain colons but no ": ".
+// Anchoring here keeps text that an attacker injects in the message from
+// selecting the matcher.
+func syslogMessage(s string) (prog, msg string, ok bool) {
+	i := strings.Index(s, ": ")
+	if i < 0 || i > 256 {
+		return "", "", false
+	}
+	head := s[:i]
+	if j := strings.LastIndexAny(head, " \t"); j >= 0 {
+		head = head[j+1:]
+	}
+	return head, s[i+2:], true
+}
+
 // acceptedReason keeps the reason a short, known token (and allocation free).
 func acceptedReason(m string) string {
 	switch m {
@@ -124,11 +132,15 @@ func userFromLast(rest string) (string, netip.Addr) {
 // fixed fields; user= is the rest of the line (it is the attacker's input, so
 // it must come after rhost is read).
 func parsePAM(s string) (Event, bool) {
-	i := strings.Index(s, "authentication failure;")
-	if i < 0 || !strings.Contains(s[:i], "pam_") {
+	_, msg, ok := syslogMessage(s)
+	if !ok || !strings.HasPrefix(msg, "pam_") {
 		return Event{}, false
 	}
-	rest := s[i:]
+	i := strings.Index(msg, "): authentication failure;")
+	if i < 0 || i > 64 {
+		return Event{}, false
+	}
+	rest := msg[i:]
 	var ip netip.Addr
 	user := ""
 	if k := strings.Index(rest, " rhost="); k >= 0 {

@@ -62,13 +62,19 @@ func agreedIP(s, marker, stop string) (netip.Addr, bool) {
 //
 // The client is the "[client …]" field of the fixed prefix, before the code.
 func parseApache(s string) (Event, bool) {
-	code := strings.Index(s, "AH01617: user ")
-	reason, endPhrase := "invalid_password", ": authentication failure"
-	if code < 0 {
-		code = strings.Index(s, "AH01618: user ")
-		reason, endPhrase = "invalid_user", " not found"
+	// The first code in the line is Apache's; later ones are client text.
+	code := strings.Index(s, "] AH0161")
+	if code < 0 || len(s) < code+len("] AH01617: user ") {
+		return Event{}, false
 	}
-	if code < 0 {
+	code += 2
+	var reason, endPhrase string
+	switch s[code : code+len("AH01617: user ")] {
+	case "AH01617: user ":
+		reason, endPhrase = "invalid_password", ": authentication failure"
+	case "AH01618: user ":
+		reason, endPhrase = "invalid_user", " not found"
+	default:
 		return Event{}, false
 	}
 	rest := s[code+len("AH01617: user "):]
