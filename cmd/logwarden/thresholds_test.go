@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// thresholdsCLI runs `logwarden thresholds ARGS...` with the environment
+// cleared of table names, so the embedded store under --store is used.
+func thresholdsCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	t.Setenv("LOGWARDEN_STATE_TABLE", "")
+	t.Setenv("LOGWARDEN_CONFIG_TABLE", "")
+	var out, errOut bytes.Buffer
+	code := run(append([]string{"thresholds"}, args...), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestThresholdsSetGetListDelete(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "state.db")
+	code, out, stderr := thresholdsCLI(t, "set", "function#checkout", "memory_percent=85", "allow_cidrs=10.0.0.0/8",
+		"brute_force_window=15m", "email_to=a@example.com, b@example.com", "--store", db)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "memory_percent")
+
+	code, out, stderr = thresholdsCLI(t, "--store", db, "set", "function#checkout", "memory_percent=", "cooldown_timeout=48h")
+	require.Equal(t, 0, code, stderr)
+
+	code, out, stderr = thresholdsCLI(t, "get", "function#checkout", "--json", "--store", db)
+	require.Equal(t, 0, code, stderr)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	require.Equal(t, map[string]any{
+		"id":                 "function#checkout",
+		"allow_cidrs":        []any{"10.0.0.0/8"},
+		"brute_force_window": "15m",
+		"email_to":           []any{"a@example.com", "b@example.com"},
+		"cooldown_timeout":   "48h",
+	}, got)
+
+	code, _, stderr = thresholdsCLI(t, "set", "defaults", "stuffing_users=20", "--store", db)
+	require.Equal(t, 0, code, stderr)
+	code, out, stderr = thresholdsCLI(t, "list", "--store", db)
+	require.Equal(t, 0, code, stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 6, out)
+	require.Regexp(t, `^ITEM\s+ATTRIBUTE\s+VALUE\s+UNIT$`, lines[0])
+	require.Regexp(t, `^defaults\s+stuffing_users\s+20\s+users$`, lines[1])
+	require.Regexp(t, `^function#checkout\s+allow_cidrs\s+10\.0\.0\.0/8\s+CIDR list$`, lines[2])
+
+	code, out, stderr = thresholdsCLI(t, "list", "--json", "--store", db)
+	require.Equal(t, 0, code, stderr)
+	var items []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &items))
+	require.Len(t, items, 2)
+	require.Equal(t, "defaults", items[0]["id"])
+	require.Equal(t, 20.0, items[0]["stuffing_users"])
+
+	code, out, _ = thresholdsCLI(t, "delete", "defaults", "--store", db)
+	require.Equal(t, 0, code)
+	require.Equal(t, "deleted defaults\n", out)
+	code, _, stderr = thresholdsCLI(t, "get", "defaults", "--store", db)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, `no item "defaults"`)
+}
+
+func TestThresholdsRejectsInvalidSets(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "state.db")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"not a number", []string{"function#a", "memory_percent=lots"}, "memory_percent"},
+		{"unknown attribute", []string{"function#a", "memory_pct=80"}, "memory_pct"},
+		{"bad id", []string{"checkout", "memory_percent=80"}, `id "checkout"`},
+		{"not an assignment", []string{"function#a", "memory_percent"}, `"memory_percent" is not attr=value`},
+		{"bad duration", []string{"defaults", "brute_force_window=soon"}, "brute_force_window"},
+	}
+	for _, tc := range tests {
+		code, _, stderr := thresholdsCLI(t, append([]string{"set", "--store", db}, tc.args...)...)
+		require.Equal(t, 1, code, tc.name)
+		require.Contains(t, stderr, tc.want, tc.name)
+	}
+	code, out, _ := thresholdsCLI(t, "list", "--store", db)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "no threshold items", "nothing invalid was written")
+}
+
+func TestThresholdsUsage(t *testing.T) {
+	for _, args := range [][]string{{"get"}, {"set", "defaults"}, {"delete", "a", "b"}, {"frobnicate"}, {"--nope"}} {
+		code, _, _ := thresholdsCLI(t, args...)
+		require.Equal(t, 2, code, "%v", args)
+	}
+	code, out, _ := thresholdsCLI(t, "attrs")
+	require.Equal(t, 0, code)
+	require.Regexp(t, `(?m)^memory_percent\s+%\s+`, out)
+}
+
+func TestThresholdsDynamoDBNeedsTable(t *testing.T) {
+	code, _, stderr := thresholdsCLI(t, "list", "--store", "dynamodb")
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "LOGWARDEN_CONFIG_TABLE")
+}
+
+func TestParseValue(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		want      any
+	}{
+		{"memory_percent", "85", 85.0},
+		{"duration_z", "2.5", 2.5},
+		{"brute_force_window", "15m", "15m"},
+		{"brute_force_window", "900", 900.0},
+		{"slack_channel", `"123"`, "123"},
+		{"slack_channel", "#alerts", "#alerts"},
+		{"allow_cidrs", "10.0.0.0/8", []string{"10.0.0.0/8"}},
+		{"email_to", "a@x.io,,b@x.io ", []string{"a@x.io", "b@x.io"}},
+		{"custom_list", "a,b", []string{"a", "b"}},
+		{"muted_until", "2026-12-01T00:00:00Z", "2026-12-01T00:00:00Z"},
+		{"flag", "true", true},
+		{"cooldown", `{"timeout":"48h"}`, map[string]any{"timeout": "48h"}},
+		{"note", "NaN", "NaN"},
+	}
+	for _, tc := range tests {
+		got, err := parseValue(tc.name, tc.raw)
+		require.NoError(t, err, tc.raw)
+		require.Equal(t, tc.want, got, tc.raw)
+	}
+}
