@@ -77,7 +77,7 @@ func (d *decoder) input(data []byte) {
 // package recognises, so that the input is read as plain text instead.
 func (d *decoder) values(data []byte) bool {
 	s := scanner{b: data, arena: make([]byte, 0, len(data))}
-	for n := 1; s.peek() != 0; n++ {
+	for n := 1; s.more(); n++ {
 		src := d.name
 		if n > 1 {
 			src = fmt.Sprintf("%s: value %d", d.name, n)

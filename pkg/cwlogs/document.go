@@ -12,10 +12,10 @@ import (
 func documents(data []byte, source string, out []Batch) ([]Batch, error) {
 	s := scanner{b: data, arena: make([]byte, 0, len(data))}
 	first := len(out)
-	if s.peek() == 0 {
+	if !s.more() {
 		return out, fmt.Errorf("%w: empty payload", ErrNotSubscription)
 	}
-	for n := 1; s.peek() != 0; n++ {
+	for n := 1; s.more(); n++ {
 		start := s.i
 		b := Batch{Source: source}
 		if err := s.document(&b); err != nil {
@@ -29,7 +29,10 @@ func documents(data []byte, source string, out []Batch) ([]Batch, error) {
 	}
 	if len(out)-first > 1 {
 		for i := first; i < len(out); i++ {
-			out[i].Source = fmt.Sprintf("%s: document %d", source, i-first+1)
+			out[i].Source = fmt.Sprintf("document %d", i-first+1)
+			if source != "" {
+				out[i].Source = source + ": " + out[i].Source
+			}
 		}
 	}
 	return out, nil

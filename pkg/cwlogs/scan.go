@@ -43,6 +43,12 @@ func (s *scanner) ws() {
 	}
 }
 
+// more reports whether anything but white space is left.
+func (s *scanner) more() bool {
+	s.ws()
+	return s.i < len(s.b)
+}
+
 // peek returns the next non-space byte without consuming it (0 at the end).
 func (s *scanner) peek() byte {
 	s.ws()
