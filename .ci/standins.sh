@@ -59,7 +59,7 @@ fi
 
 ddb_ready() {
   curl -sf -X POST "http://127.0.0.1:$ddb_port/" -H 'X-Amz-Target: DynamoDB_20120810.ListTables' \
-    -H 'Content-Type: application/x-amz-json-1.0' \
+    -H 'Content-Type: application/x-amz-json-1.0' -H 'X-Amz-Date: 20260101T000000Z' \
     -H 'Authorization: AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x' -d '{}'
 }
 waitfor dynalite 30 ddb_ready
