@@ -2,6 +2,7 @@ package email
 
 import (
 	"fmt"
+	"html"
 	"html/template"
 	"sort"
 	"strings"
@@ -92,7 +93,7 @@ func HTML(cs []render.Content) (string, error) {
 
 var page = template.Must(template.New("alert").Funcs(template.FuncMap{
 	"join": strings.Join,
-	"url":  func(s string) template.URL { return template.URL(s) }, // only our generated https links
+	"link": link,
 }).Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#1d1c1d">
@@ -107,10 +108,20 @@ var page = template.Must(template.New("alert").Funcs(template.FuncMap{
 {{end}}{{if .TopUsers}}<tr><td style="padding:2px 12px 2px 0;color:#616061">Top users</td><td>{{join .TopUsers ", "}}</td></tr>
 {{end}}{{if .RequestIDs}}<tr><td style="padding:2px 12px 2px 0;color:#616061">Request ids</td><td><code>{{join .RequestIDs ", "}}</code></td></tr>
 {{end}}</table>
-{{if .Links}}<p>{{range $i, $l := .Links}}{{if $i}} · {{end}}<a href="{{url $l.URL}}">{{$l.Label}}</a>{{end}}</p>{{end}}
+{{if .Links}}<p>{{range $i, $l := .Links}}{{if $i}} · {{end}}{{link $l.URL $l.Label}}{{end}}</p>{{end}}
 {{if .NextStep}}<p><strong>Next step:</strong> {{.NextStep}}</p>{{end}}
 </div>
 {{end}}
 <p style="color:#616061;font-size:12px">Sent by logwarden. Tune or mute alerts in the thresholds items (<code>logwarden thresholds</code>).</p>
 </body></html>
 `))
+
+// link writes one of our own console links. html/template would
+// percent-encode the ( and ' the console's deep-link syntax relies on, so
+// the anchor is built here: attribute-escaped, and only for https URLs.
+func link(u, label string) template.HTML {
+	if !strings.HasPrefix(u, "https://") {
+		return template.HTML(html.EscapeString(label))
+	}
+	return template.HTML(`<a href="` + html.EscapeString(u) + `">` + html.EscapeString(label) + `</a>`)
+}
