@@ -160,14 +160,28 @@ func TestHostileUserNames(t *testing.T) {
 		tmpl func(u string) string
 		want string // "" = no IP is acceptable; else this IP
 	}{
-		{"sshd", func(u string) string { return "Mar  1 10:00:00 h sshd[1]: Failed password for invalid user " + u + " from " + real + " port 4242 ssh2" }, real},
-		{"sshd invalid", func(u string) string { return "Mar  1 10:00:00 h sshd[1]: Invalid user " + u + " from " + real + " port 4242" }, real},
-		{"json", func(u string) string { return `{"event":"login","outcome":"failure","user":` + jsonQuote(u) + `,"ip":"` + real + `"}` }, real},
-		{"json message", func(u string) string { return `{"message":"login failed for ` + jsonEscape(u) + `","ip":"` + real + `"}` }, real},
+		{"sshd", func(u string) string {
+			return "Mar  1 10:00:00 h sshd[1]: Failed password for invalid user " + u + " from " + real + " port 4242 ssh2"
+		}, real},
+		{"sshd invalid", func(u string) string {
+			return "Mar  1 10:00:00 h sshd[1]: Invalid user " + u + " from " + real + " port 4242"
+		}, real},
+		{"json", func(u string) string {
+			return `{"event":"login","outcome":"failure","user":` + jsonQuote(u) + `,"ip":"` + real + `"}`
+		}, real},
+		{"json message", func(u string) string {
+			return `{"message":"login failed for ` + jsonEscape(u) + `","ip":"` + real + `"}`
+		}, real},
 		{"owasp", func(u string) string { return `{"event":"authn_login_fail:` + jsonEscape(u) + `","ip":"` + real + `"}` }, real},
-		{"apache", func(u string) string { return "[Wed Oct 11 14:32:52 2023] [auth_basic:error] [pid 1] [client " + real + ":5678] AH01617: user " + u + ": authentication failure for \"/\": Password Mismatch" }, real},
-		{"clf", func(u string) string { return real + " - " + strings.ReplaceAll(u, " ", "_") + " [10/Oct/2000:13:55:36 -0700] \"POST /login HTTP/1.1\" 401 1" }, real},
-		{"nginx", func(u string) string { return `2024/01/01 12:00:00 [error] 1#1: *1 user "` + u + `": password mismatch, client: ` + real + `, server: x, request: "GET / HTTP/1.1"` }, ""},
+		{"apache", func(u string) string {
+			return "[Wed Oct 11 14:32:52 2023] [auth_basic:error] [pid 1] [client " + real + ":5678] AH01617: user " + u + ": authentication failure for \"/\": Password Mismatch"
+		}, real},
+		{"clf", func(u string) string {
+			return real + " - " + strings.ReplaceAll(u, " ", "_") + " [10/Oct/2000:13:55:36 -0700] \"POST /login HTTP/1.1\" 401 1"
+		}, real},
+		{"nginx", func(u string) string {
+			return `2024/01/01 12:00:00 [error] 1#1: *1 user "` + u + `": password mismatch, client: ` + real + `, server: x, request: "GET / HTTP/1.1"`
+		}, ""},
 		{"generic", func(u string) string { return "login failed for " + u + " from " + real }, real},
 	}
 	for _, sh := range shapes {

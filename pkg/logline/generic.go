@@ -117,14 +117,35 @@ func needsAttribution(reason string) bool {
 	return reason == "unauthorized" || reason == "access_denied"
 }
 
-// genericPhrase returns the first known phrase in s.
-func genericPhrase(s string) (kind Kind, reason string, end int) {
-	for _, p := range genericPhrases {
-		if i := indexFold(s, p.text); i >= 0 {
-			return p.kind, p.reason, i + len(p.text)
+// phraseByFirst buckets genericPhrases by first byte, so one pass over a
+// line tests only the phrases that can start at each position.
+var phraseByFirst [256][]uint8
+
+func init() {
+	for i, p := range genericPhrases {
+		c := p.text[0]
+		phraseByFirst[c] = append(phraseByFirst[c], uint8(i))
+		if u := upperASCII(c); u != c {
+			phraseByFirst[u] = append(phraseByFirst[u], uint8(i))
 		}
 	}
-	return KindOther, "", 0
+}
+
+// genericPhrase returns the highest-priority known phrase in s (earlier in
+// genericPhrases wins) and the index just past it.
+func genericPhrase(s string) (kind Kind, reason string, end int) {
+	best, bestEnd := len(genericPhrases), 0
+	for i := 0; i < len(s); i++ {
+		for _, pi := range phraseByFirst[s[i]] {
+			if int(pi) < best && hasPrefixFold(s[i:], genericPhrases[pi].text) {
+				best, bestEnd = int(pi), i+len(genericPhrases[pi].text)
+			}
+		}
+	}
+	if best == len(genericPhrases) {
+		return KindOther, "", 0
+	}
+	return genericPhrases[best].kind, genericPhrases[best].reason, bestEnd
 }
 
 // parseGenericText classifies free text such as "login failed for bob from
