@@ -1,6 +1,7 @@
 package cwlogs
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -27,6 +28,26 @@ var plain = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// plainPrefix returns how many leading bytes of b can be copied verbatim.
+// It tests eight bytes at a time (SWAR): messages are mostly long runs of
+// plain ASCII, and this loop is where decoding spends its time.
+func plainPrefix(b []byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, bs := w^(lo*'"'), w^(lo*'\\')
+		special := w | ((w - lo*0x20) & ^w) | ((q - lo) & ^q) | ((bs - lo) & ^bs)
+		if special&hi != 0 {
+			break
+		}
+	}
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	return i
+}
 
 func (s *scanner) fail(format string, args ...any) error {
 	return fmt.Errorf("%w at byte %d: %s", ErrSyntax, s.i, fmt.Sprintf(format, args...))
@@ -166,10 +187,7 @@ func (s *scanner) str() (string, error) {
 	s.i++
 	start := len(s.arena)
 	for {
-		j := s.i
-		for j < len(s.b) && plain[s.b[j]] {
-			j++
-		}
+		j := s.i + plainPrefix(s.b[s.i:])
 		s.arena = append(s.arena, s.b[s.i:j]...)
 		s.i = j
 		if j >= len(s.b) {
