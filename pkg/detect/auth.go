@@ -39,21 +39,12 @@ type ipRecord struct {
 	Comp    []string  `json:"cu,omitempty"` // users already reported compromised since Crossed
 }
 
-// authEvents yields the batch's auth observations that belong to the entity
-// (match returns the other entity, or ok=false).
-func (p *plan) authEvents(match func(ip, user string) bool, fn func(o *Observation, ip, user string)) {
-	for i := range p.in.Observations {
-		o := &p.in.Observations[i]
-		if !isAuth(o.Event.Kind) || p.allowed(o.Event.IP) {
-			continue
-		}
-		ip, user := "", entityUser(o.Event.User)
-		if o.Event.IP.IsValid() {
-			ip = entityIP(o.Event.IP)
-		}
-		if match(ip, user) {
-			fn(o, ip, user)
-		}
+// authEvents calls fn for each of the batch's auth events in group (the
+// indexes of one entity's events), in input order.
+func (p *plan) authEvents(group []int, fn func(o *Observation, ip, user string)) {
+	for _, j := range group {
+		a := &p.auth[j]
+		fn(a.o, a.ip, a.user)
 	}
 }
 
@@ -71,7 +62,7 @@ func (p *plan) applyIP(key string, data []byte) (Update, bool) {
 	th := &p.in.Thresholds
 	var alerts []Alert
 	failed := false
-	p.authEvents(func(i, _ string) bool { return i == ip }, func(o *Observation, _, user string) {
+	p.authEvents(p.byIP[ip], func(o *Observation, _, user string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
 			rec.Succ = pushHit(rec.Succ, authHit{T: t, E: user}, maxSuccRing)

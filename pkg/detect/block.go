@@ -71,7 +71,7 @@ func (p *plan) applyBlock(key string, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	win := th.BruteForceWindow.Milliseconds()
-	p.authEvents(func(i, _ string) bool { return i == ip }, func(o *Observation, _, _ string) {
+	p.authEvents(p.byIP[ip], func(o *Observation, _, _ string) {
 		if o.Event.Kind != logline.KindAuthFailure {
 			return
 		}

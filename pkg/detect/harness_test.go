@@ -65,7 +65,7 @@ func report(at time.Time, durMs float64, rid string) Observation {
 	}}
 }
 
-func authObs(at time.Time, kind logline.Kind, ip, user string) Observation {
+func authEvent(at time.Time, kind logline.Kind, ip, user string) Observation {
 	ev := logline.Event{Kind: kind, User: user}
 	if ip != "" {
 		ev.IP = netip.MustParseAddr(ip)
@@ -74,11 +74,11 @@ func authObs(at time.Time, kind logline.Kind, ip, user string) Observation {
 }
 
 func fail(at time.Time, ip, user string) Observation {
-	return authObs(at, logline.KindAuthFailure, ip, user)
+	return authEvent(at, logline.KindAuthFailure, ip, user)
 }
 
 func success(at time.Time, ip, user string) Observation {
-	return authObs(at, logline.KindAuthSuccess, ip, user)
+	return authEvent(at, logline.KindAuthSuccess, ip, user)
 }
 
 func types(alerts []Alert) []string {

@@ -21,6 +21,18 @@ type plan struct {
 	ips     []string // tracked IP entities (v4 address or v6 /64)
 	failIPs []string // tracked IPs with at least one failure (blocklist keys)
 	users   []string // tracked user entities
+	// auth holds the batch's counted auth events with their entities,
+	// computed once; byIP and byUser index it so each record walks only
+	// its own events (not the whole batch once per key).
+	auth   []authObs
+	byIP   map[string][]int
+	byUser map[string][]int
+}
+
+// authObs is an auth observation with its counting entities.
+type authObs struct {
+	o        *Observation
+	ip, user string
 }
 
 // tally ranks entities of a batch by failures, then first appearance.
@@ -31,37 +43,31 @@ type tally struct {
 }
 
 func newPlan(in Input) *plan {
-	p := &plan{in: in, allow: parseAllow(in.Thresholds.AllowCIDRs)}
-	ipIdx, userIdx := map[string]int{}, map[string]int{}
+	p := &plan{in: in, allow: parseAllow(in.Thresholds.AllowCIDRs), byIP: map[string][]int{}, byUser: map[string][]int{}}
 	var ips, users []tally
-	add := func(idx map[string]int, list *[]tally, name string, fail bool, i int) []tally {
-		j, ok := idx[name]
-		if !ok {
-			j = len(*list)
-			idx[name] = j
-			*list = append(*list, tally{name: name, first: i})
-		}
-		if fail {
-			(*list)[j].fails++
-		}
-		return *list
-	}
+	ipPos, userPos := map[string]int{}, map[string]int{}
 	for i := range in.Observations {
-		ev := &in.Observations[i].Event
+		o := &in.Observations[i]
 		switch {
-		case isPerf(ev.Kind):
+		case isPerf(o.Event.Kind):
 			p.hasPerf = true
-		case isAuth(ev.Kind):
-			if p.allowed(ev.IP) {
+		case isAuth(o.Event.Kind):
+			if p.allowed(o.Event.IP) {
 				continue // own NAT, health checkers: never counted, never alerted
 			}
 			p.hasAuth = true
-			fail := ev.Kind == logline.KindAuthFailure
-			if ev.IP.IsValid() {
-				ips = add(ipIdx, &ips, entityIP(ev.IP), fail, i)
+			a := authObs{o: o, user: entityUser(o.Event.User)}
+			if o.Event.IP.IsValid() {
+				a.ip = entityIP(o.Event.IP)
 			}
-			if u := entityUser(ev.User); u != "" {
-				users = add(userIdx, &users, u, fail, i)
+			j := len(p.auth)
+			p.auth = append(p.auth, a)
+			fail := o.Event.Kind == logline.KindAuthFailure
+			if a.ip != "" {
+				ips = tallyAdd(ips, p.byIP, ipPos, a.ip, j, fail)
+			}
+			if a.user != "" {
+				users = tallyAdd(users, p.byUser, userPos, a.user, j, fail)
 			}
 		}
 	}
@@ -75,6 +81,22 @@ func newPlan(in Input) *plan {
 		p.users = append(p.users, t.name)
 	}
 	return p
+}
+
+// tallyAdd indexes auth event j under name and counts it; pos maps names to
+// their tally.
+func tallyAdd(list []tally, idx map[string][]int, pos map[string]int, name string, j int, fail bool) []tally {
+	idx[name] = append(idx[name], j)
+	k, seen := pos[name]
+	if !seen {
+		k = len(list)
+		pos[name] = k
+		list = append(list, tally{name: name, first: j})
+	}
+	if fail {
+		list[k].fails++
+	}
+	return list
 }
 
 // topEntities keeps the maxEntities busiest entities, in first-seen order.
@@ -109,15 +131,6 @@ func (p *plan) keys(only []string) []string {
 		return keys
 	}
 	return slices.DeleteFunc(keys, func(k string) bool { return !slices.Contains(only, k) })
-}
-
-// tracked reports whether an auth event's entities are tracked by the
-// record, returning the entity names ("" when absent or untracked).
-func (p *plan) entities(ipAddr netip.Addr, user string) (ip, u string) {
-	if ipAddr.IsValid() {
-		ip = entityIP(ipAddr)
-	}
-	return ip, entityUser(user)
 }
 
 // allowed reports whether ip is in an allow-listed CIDR.

@@ -33,7 +33,7 @@ func (p *plan) applyUser(key string, data []byte) (Update, bool) {
 	th := &p.in.Thresholds
 	var alerts []Alert
 	failed := false
-	p.authEvents(func(_, u string) bool { return u == rest }, func(o *Observation, ip, _ string) {
+	p.authEvents(p.byUser[rest], func(o *Observation, ip, _ string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
 			if a, ok := p.userCompromise(&rec, o, ip); ok {
