@@ -17,7 +17,7 @@ func Clean(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(min(len(s), 4*max+4))
-	space := false
+	space, cut := false, false
 	n := 0
 	for _, r := range s {
 		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029' {
@@ -34,10 +34,16 @@ func Clean(s string, max int) string {
 		b.WriteRune(r)
 		n++
 		if max > 0 && n > max {
+			cut = true
 			break
 		}
 	}
-	return Truncate(strings.TrimSpace(b.String()), max)
+	out := strings.TrimSpace(b.String())
+	if cut && utf8.RuneCountInString(out) <= max {
+		// The text went on past max; say so even if trimming made it fit.
+		return Truncate(out+" "+Ellipsis, max)
+	}
+	return Truncate(out, max)
 }
 
 // CleanLines is Clean for multi-line text of our own making: newlines are
