@@ -29,10 +29,11 @@ import (
 
 // Reasons an alert was not sent.
 const (
-	SuppressedCooldown = "cooldown"   // same key sent recently
-	SuppressedMuted    = "muted"      // muted_until / muted_types
-	SuppressedSeverity = "severity"   // below min_severity
-	SuppressedNotOpen  = "not_firing" // resolved, but its firing side was never sent
+	SuppressedCooldown  = "cooldown"   // same key sent recently
+	SuppressedMuted     = "muted"      // muted_until / muted_types
+	SuppressedSeverity  = "severity"   // below min_severity
+	SuppressedNotOpen   = "not_firing" // resolved, but its firing side was never sent
+	SuppressedNoChannel = "no_channel" // no notifier configured
 )
 
 // Report counts what happened to the alerts of one call. Sent, Failed and
@@ -109,6 +110,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (d *Dispatcher) Dispatch(ctx context.Context, alerts []detect.Alert, now time.Time) Report {
 	rep := newReport()
 	if len(alerts) == 0 {
+		return rep
+	}
+	if len(d.notifiers) == 0 {
+		// Claiming keys here would silence the alerts once a channel is set.
+		rep.Suppressed[SuppressedNoChannel] += len(alerts)
 		return rep
 	}
 	for i := range alerts {

@@ -261,3 +261,27 @@ func TestTwoDispatchersRacingSendOnce(t *testing.T) {
 	wg.Wait()
 	require.Equal(t, 1, n.sent())
 }
+
+func TestNoChannelClaimsNothing(t *testing.T) {
+	st := store.NewMemory()
+	d := New(st, nil, nil, quietLog())
+	rep := d.Dispatch(context.Background(), []detect.Alert{alert(detect.TypeCrash, "orders", detect.StatusFiring, t0)}, t0)
+	require.Equal(t, 1, rep.Suppressed[SuppressedNoChannel])
+	recs, err := st.List(context.Background(), "", t0)
+	require.NoError(t, err)
+	require.Empty(t, recs)
+}
+
+func BenchmarkDispatchDigest(b *testing.B) {
+	n := &fakeNotifier{name: "slack"}
+	var burst []detect.Alert
+	for i := range 20 {
+		a := alert(detect.TypeBruteForce, "orders", detect.StatusFiring, t0)
+		a.Key = "k" + string(rune('a'+i))
+		burst = append(burst, a)
+	}
+	for i := 0; b.Loop(); i++ {
+		d := newDispatcher(store.NewMemory(), detect.Thresholds{}, n)
+		d.Dispatch(context.Background(), burst, t0)
+	}
+}

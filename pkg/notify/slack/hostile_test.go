@@ -184,3 +184,10 @@ func golden(t *testing.T, name string, got []byte) {
 	require.NoError(t, err, "run go test -update to create %s", path)
 	require.Equal(t, string(want), pretty.String())
 }
+
+func BenchmarkBlocksDigest(b *testing.B) {
+	cs := render.All(digestOf(20), opts)
+	for b.Loop() {
+		_ = blocks(cs)
+	}
+}
