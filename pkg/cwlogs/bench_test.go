@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -90,9 +91,9 @@ func peakHeapGrowth(f func()) uint64 {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	old := setGCPercent(-1)
+	old := debug.SetGCPercent(-1)
 	f()
 	runtime.ReadMemStats(&after)
-	setGCPercent(old)
+	debug.SetGCPercent(old)
 	return after.HeapAlloc - before.HeapAlloc
 }
