@@ -86,7 +86,7 @@ func (p *plan) applyIP(key string, data []byte) (Update, bool) {
 	rec.remember(p.in.BatchID)
 	last := max(lastHit(rec.Fails)+maxDur(th.BruteForceWindow, th.StuffingWindow, th.CompromiseWindow).Milliseconds(),
 		rec.Crossed+th.CompromiseWindow.Milliseconds())
-	return Update{Key: key, Data: encodeRecord(&rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
+	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
 }
 
 // ipBruteForce: BruteForceFailures failures from one address within

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -39,7 +38,7 @@ func (b BlockEntry) Blocked(now time.Time) bool { return now.Before(b.Until) }
 // DecodeBlock decodes a block# record's data.
 func DecodeBlock(data []byte) (BlockEntry, error) {
 	var r blockRecord
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := unmarshalRecord(data, &r); err != nil {
 		return BlockEntry{}, fmt.Errorf("decode blocklist entry: %w", err)
 	}
 	e := BlockEntry{IP: r.IP, Offences: r.Offences, Reason: r.Reason, Function: r.Function}
@@ -102,7 +101,7 @@ func (p *plan) applyBlock(key string, data []byte) (Update, bool) {
 	// Keep the entry a BlockMax past its block so a relapse is recognised
 	// as a repeat offence.
 	exp := max(rec.Until, lastFail(rec.Fails)+win) + th.BlockMax.Milliseconds()
-	return Update{Key: key, Data: encodeRecord(&rec), Expires: fromMs(exp), Note: note}, true
+	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(exp), Note: note}, true
 }
 
 func lastFail(ts []int64) int64 {

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -136,28 +135,6 @@ func (h *header) remember(id string) {
 	if n := len(h.Batches) - maxBatchIDs; n > 0 {
 		h.Batches = slices.Delete(h.Batches, 0, n)
 	}
-}
-
-// decodeRecord unmarshals data into v. A corrupt record is not an error: the
-// caller starts afresh and says so in the returned note.
-func decodeRecord(key string, data []byte, v any) (note string) {
-	if len(data) == 0 {
-		return ""
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Sprintf("record %s was unreadable and was reset: %v", key, err)
-	}
-	return ""
-}
-
-// encodeRecord marshals a record; the records are plain structs of numbers,
-// strings and slices, so marshalling cannot fail in practice.
-func encodeRecord(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("detect: marshal record: %v", err))
-	}
-	return b
 }
 
 // isPerf reports whether an event feeds the function record.

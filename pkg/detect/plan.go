@@ -27,6 +27,8 @@ type plan struct {
 	auth   []authObs
 	byIP   map[string][]int
 	byUser map[string][]int
+	// buf holds the encoded records of one Evaluate back to back.
+	buf []byte
 }
 
 // authObs is an auth observation with its counting entities.

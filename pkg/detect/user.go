@@ -52,7 +52,7 @@ func (p *plan) applyUser(key string, data []byte) (Update, bool) {
 	}
 	rec.remember(p.in.BatchID)
 	last := max(lastHit(rec.Fails)+th.DistributedWindow.Milliseconds(), rec.Crossed+th.CompromiseWindow.Milliseconds())
-	return Update{Key: key, Data: encodeRecord(&rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
+	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
 }
 
 // distributed is the per-user brute force (Elastic's multi-source rule):

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -50,7 +49,7 @@ const z95 = 1.6449
 // DescribeBaseline decodes a fn# record's data into a readable view.
 func DescribeBaseline(data []byte) (BaselineView, error) {
 	var r fnRecord
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := unmarshalRecord(data, &r); err != nil {
 		return BaselineView{}, fmt.Errorf("decode function baseline: %w", err)
 	}
 	v := BaselineView{
