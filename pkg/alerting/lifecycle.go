@@ -11,23 +11,6 @@ import (
 	"github.com/logwarden/logwarden/pkg/store"
 )
 
-// DefaultCooldowns fit each type, after the Serverless Dashboard's "say it
-// once, then stay quiet": performance signals come back in minutes once a
-// deploy fixes them, while an OOM or a timeout is the same bug until
-// someone ships a change (once per 48 h). Thresholds' Cooldown overrides
-// them per type.
-var DefaultCooldowns = map[string]time.Duration{
-	detect.TypeDuration:           30 * time.Minute,
-	detect.TypeColdStart:          time.Hour,
-	detect.TypeMemory:             6 * time.Hour,
-	detect.TypeCost:               time.Hour,
-	detect.TypeTimeout:            48 * time.Hour,
-	detect.TypeCrash:              24 * time.Hour,
-	detect.TypeBruteForce:         time.Hour,
-	detect.TypeCredentialStuffing: time.Hour,
-	detect.TypeAccountCompromise:  24 * time.Hour,
-}
-
 // fallbackCooldown applies to types this package does not know yet.
 const fallbackCooldown = time.Hour
 
@@ -36,7 +19,7 @@ func Cooldown(typ string, th detect.Thresholds) time.Duration {
 	if d, ok := th.Cooldown[typ]; ok && d > 0 {
 		return d
 	}
-	if d, ok := DefaultCooldowns[typ]; ok {
+	if d, ok := detect.Defaults().Cooldown[typ]; ok && d > 0 {
 		return d
 	}
 	return fallbackCooldown

@@ -132,13 +132,16 @@ func Defaults() Thresholds {
 		BlockMax:  7 * 24 * time.Hour,
 
 		MinSeverity: SeverityWarning,
-		// Serverless Dashboard says OOM once per 48 h; 6 h is at most four
-		// messages a day for a broken function and still reports a relapse
-		// the same day. Stateful detectors fire once per episode anyway.
+		// The one table of cooldowns (package alerting reads it too).
+		// Performance signals come back in minutes once a deploy fixes them;
+		// an OOM or a timeout is the same bug until someone ships a change,
+		// so the Serverless Dashboard's once per 48 h for OOM and a day for
+		// timeouts. Stateful detectors fire once per episode anyway. A
+		// compromised account is per user: once a day per user.
 		Cooldown: map[string]time.Duration{
-			TypeDuration: time.Hour, TypeColdStart: time.Hour, TypeMemory: 24 * time.Hour,
-			TypeTimeout: 6 * time.Hour, TypeCrash: 6 * time.Hour, TypeCost: time.Hour,
-			TypeBruteForce: time.Hour, TypeCredentialStuffing: time.Hour, TypeAccountCompromise: 0,
+			TypeDuration: 30 * time.Minute, TypeColdStart: time.Hour, TypeMemory: 24 * time.Hour,
+			TypeTimeout: 24 * time.Hour, TypeCrash: 48 * time.Hour, TypeCost: time.Hour,
+			TypeBruteForce: time.Hour, TypeCredentialStuffing: time.Hour, TypeAccountCompromise: 24 * time.Hour,
 		},
 		Renotify: 24 * time.Hour,
 	}

@@ -103,5 +103,5 @@ func TestDocsCoverEveryAttribute(t *testing.T) {
 	}
 	require.Equal(t, "10m", byName["brute_force_window"].Default)
 	require.Equal(t, "90", byName["memory_percent"].Default)
-	require.Contains(t, byName["cooldown"].Default, "timeout=6h")
+	require.Contains(t, byName["cooldown"].Default, "timeout=24h")
 }
