@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/logwarden/logwarden/pkg/logline"
 )
@@ -39,17 +38,40 @@ type ipRecord struct {
 	Comp    []string  `json:"cu,omitempty"` // users already reported compromised since Crossed
 }
 
-// authEvents calls fn for each of the batch's auth events in group (the
-// indexes of one entity's events), in input order.
-func (p *plan) authEvents(group []int, fn func(o *Observation, ip, user string)) {
-	for _, j := range group {
+// ipEvents calls fn for each auth event of IP entity k, in input order,
+// with the event's user entity.
+func (p *plan) ipEvents(k int32, fn func(o *Observation, user string)) {
+	for j := p.ips[k].first; j >= 0; j = p.auth[j].nextIP {
 		a := &p.auth[j]
-		fn(a.o, a.ip, a.user)
+		fn(a.o, p.userName(a.user))
 	}
 }
 
-func (p *plan) applyIP(key string, data []byte) (Update, bool) {
-	ip := key[strings.LastIndexByte(key, '#')+1:]
+// userEvents calls fn for each auth event of user entity k, in input
+// order, with the event's IP entity.
+func (p *plan) userEvents(k int32, fn func(o *Observation, ip string)) {
+	for j := p.users[k].first; j >= 0; j = p.auth[j].nextUser {
+		a := &p.auth[j]
+		fn(a.o, p.ipName(a.ip))
+	}
+}
+
+func (p *plan) ipName(k int32) string {
+	if k < 0 {
+		return ""
+	}
+	return p.ips[k].name
+}
+
+func (p *plan) userName(k int32) string {
+	if k < 0 {
+		return ""
+	}
+	return p.users[k].name
+}
+
+func (p *plan) applyIP(t target, data []byte) (Update, bool) {
+	key, ip := t.key, p.ips[t.ent].name
 	var rec ipRecord
 	note := decodeRecord(key, data, &rec)
 	if note != "" {
@@ -62,7 +84,7 @@ func (p *plan) applyIP(key string, data []byte) (Update, bool) {
 	th := &p.in.Thresholds
 	var alerts []Alert
 	failed := false
-	p.authEvents(p.byIP[ip], func(o *Observation, _, user string) {
+	p.ipEvents(t.ent, func(o *Observation, user string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
 			rec.Succ = pushHit(rec.Succ, authHit{T: t, E: user}, maxSuccRing)
@@ -99,12 +121,12 @@ func (p *plan) ipBruteForce(rec *ipRecord, o *Observation) (Alert, bool) {
 		rec.BFLast, rec.Crossed = t, t
 		return Alert{}, false
 	}
-	hits := since(rec.Fails, from)
-	if len(hits) < th.BruteForceFailures {
+	if countSince(rec.Fails, from) < th.BruteForceFailures {
 		return Alert{}, false
 	}
+	hits := p.since(rec.Fails, from)
 	rec.BFLast, rec.Crossed, rec.Comp = t, t, nil
-	users := countBy(hits)
+	users := p.countBy(hits)
 	a := newAlert(p.in, TypeBruteForce, SeverityWarning, o, "ip:"+rec.IP)
 	a.IP, a.TopUsers = rec.IP, top(users, 5)
 	if len(users) == 1 {
@@ -130,12 +152,13 @@ func (p *plan) stuffing(rec *ipRecord, o *Observation) (Alert, bool) {
 		rec.CSLast, rec.Crossed = t, t
 		return Alert{}, false
 	}
-	hits := since(rec.Fails, from)
-	if len(hits) < th.StuffingFailures {
+	n := countSince(rec.Fails, from)
+	if n < th.StuffingFailures || 2*countSince(rec.Succ, from) > n {
 		return Alert{}, false
 	}
-	users := countBy(hits)
-	if len(users) < th.StuffingUsers || 2*len(since(rec.Succ, from)) > len(hits) {
+	hits := p.since(rec.Fails, from)
+	users := p.countBy(hits)
+	if len(users) < th.StuffingUsers {
 		return Alert{}, false
 	}
 	few := 0
@@ -168,9 +191,9 @@ func (p *plan) ipCompromise(rec *ipRecord, o *Observation, user string) (Alert, 
 		return Alert{}, false
 	}
 	from := rec.Crossed - th.CompromiseWindow.Milliseconds()
-	fails := since(rec.Fails, from)
+	fails := p.since(rec.Fails, from)
 	targeted := slices.ContainsFunc(fails, func(h authHit) bool { return h.E == user })
-	if !targeted && 4*len(since(rec.Succ, from)) > len(fails) {
+	if !targeted && 4*countSince(rec.Succ, from) > len(fails) {
 		return Alert{}, false
 	}
 	rec.Comp = append(rec.Comp, user)
@@ -199,15 +222,29 @@ func pushHit(ring []authHit, h authHit, size int) []authHit {
 }
 
 // since returns the hits at or after from (rings are in arrival order, which
-// is time order but for late deliveries: filter, do not bisect).
-func since(ring []authHit, from int64) []authHit {
-	var out []authHit
+// is time order but for late deliveries: filter, do not bisect), in the
+// plan's scratch: valid until the next call.
+func (p *plan) since(ring []authHit, from int64) []authHit {
+	out := p.hits[:0]
 	for _, h := range ring {
 		if h.T >= from {
 			out = append(out, h)
 		}
 	}
+	p.hits = out
 	return out
+}
+
+// countSince is len(since(ring, from)) without building it: most calls
+// only need to know that a threshold is not reached.
+func countSince(ring []authHit, from int64) int {
+	n := 0
+	for _, h := range ring {
+		if h.T >= from {
+			n++
+		}
+	}
+	return n
 }
 
 func lastHit(ring []authHit) int64 {
@@ -218,10 +255,15 @@ func lastHit(ring []authHit) int64 {
 	return last
 }
 
-// countBy counts hits per other entity, most frequent first.
-func countBy(hits []authHit) []Count {
-	idx := map[string]int{}
-	var out []Count
+// countBy counts hits per other entity, most frequent first, in the plan's
+// scratch: valid until the next call (top copies what an alert keeps).
+func (p *plan) countBy(hits []authHit) []Count {
+	if p.countIdx == nil {
+		p.countIdx = map[string]int{}
+	}
+	idx := p.countIdx
+	clear(idx)
+	out := p.counts[:0]
 	for _, h := range hits {
 		if h.E == "" {
 			continue
@@ -233,6 +275,7 @@ func countBy(hits []authHit) []Count {
 		idx[h.E] = len(out)
 		out = append(out, Count{Value: h.E, Count: 1})
 	}
+	p.counts = out
 	slices.SortStableFunc(out, func(a, b Count) int { return cmp.Compare(b.Count, a.Count) })
 	return out
 }
@@ -247,7 +290,13 @@ func countOf(hits []authHit, e string) int {
 	return n
 }
 
-func top(c []Count, n int) []Count { return slices.Clone(c[:min(n, len(c))]) }
+// top copies the first n counts (the rest of c is scratch).
+func top(c []Count, n int) []Count {
+	if len(c) == 0 {
+		return nil
+	}
+	return slices.Clone(c[:min(n, len(c))])
+}
 
 func requestIDs(hits []authHit) []string {
 	var ids []string

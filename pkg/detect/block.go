@@ -2,7 +2,6 @@ package detect
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/logwarden/logwarden/pkg/logline"
@@ -57,8 +56,8 @@ func DecodeBlock(data []byte) (BlockEntry, error) {
 // blocked starts a block of BlockBase doubled per previous offence (fail2ban
 // bantime.increment), capped at BlockMax. The failure window restarts after
 // each block, so a block needs fresh evidence.
-func (p *plan) applyBlock(key string, data []byte) (Update, bool) {
-	ip := strings.TrimPrefix(key, prefixBlock)
+func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
+	key, ip := t.key, p.ips[t.ent].name
 	var rec blockRecord
 	note := decodeRecord(key, data, &rec)
 	if note != "" {
@@ -70,7 +69,7 @@ func (p *plan) applyBlock(key string, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	win := th.BruteForceWindow.Milliseconds()
-	p.authEvents(p.byIP[ip], func(o *Observation, _, _ string) {
+	p.ipEvents(t.ent, func(o *Observation, _ string) {
 		if o.Event.Kind != logline.KindAuthFailure {
 			return
 		}

@@ -92,27 +92,38 @@ func Evaluate(in Input, state map[string][]byte) (Result, error) {
 	}
 	in.Thresholds = in.Thresholds.sane()
 	p := newPlan(in)
-	var res Result
-	for _, key := range p.keys(in.Only) {
-		up, changed := p.evaluateKey(key, state[key])
+	targets := p.selected(in.Only)
+	// All records are encoded into one buffer: about their old size plus
+	// what a batch adds.
+	size := 0
+	for _, t := range targets {
+		size += len(state[t.key]) + 256
+	}
+	p.buf = make([]byte, 0, size)
+	res := Result{Updates: make([]Update, 0, len(targets))}
+	for _, t := range targets {
+		up, changed := p.evaluate(t, state[t.key])
 		if changed {
 			res.Updates = append(res.Updates, up)
 		}
 	}
+	if len(res.Updates) == 0 {
+		res.Updates = nil
+	}
 	return res, nil
 }
 
-// evaluateKey dispatches on the key's prefix.
-func (p *plan) evaluateKey(key string, data []byte) (Update, bool) {
-	switch {
-	case strings.HasPrefix(key, prefixFunction):
-		return p.applyFunction(key, data)
-	case strings.HasPrefix(key, prefixIP):
-		return p.applyIP(key, data)
-	case strings.HasPrefix(key, prefixUser):
-		return p.applyUser(key, data)
-	case strings.HasPrefix(key, prefixBlock):
-		return p.applyBlock(key, data)
+// evaluate dispatches on the record's kind.
+func (p *plan) evaluate(t target, data []byte) (Update, bool) {
+	switch t.kind {
+	case kindFunction:
+		return p.applyFunction(t.key, data)
+	case kindIP:
+		return p.applyIP(t, data)
+	case kindUser:
+		return p.applyUser(t, data)
+	case kindBlock:
+		return p.applyBlock(t, data)
 	}
 	return Update{}, false
 }

@@ -56,7 +56,13 @@ func logMs(v float64) float64 { return math.Log(max(v, 1)) }
 // medianLog is the median of ln(D) over the last n samples.
 func medianLog(ring []sample, n int) float64 {
 	n = min(n, len(ring))
-	xs := make([]float64, n)
+	var arr [ringSize]float64 // rings are at most ringSize long: no allocation
+	var xs []float64
+	if n <= len(arr) {
+		xs = arr[:n]
+	} else {
+		xs = make([]float64, n)
+	}
 	for i, s := range ring[len(ring)-n:] {
 		xs[i] = logMs(s.D)
 	}

@@ -12,42 +12,55 @@ import (
 
 // plan is the per-batch view Keys and Evaluate share: which records the
 // batch touches, computed the same way both times so that Keys is exactly
-// the set Evaluate reads.
+// the set Evaluate reads. It is built in one pass over the batch with no
+// allocation per event: entities are interned by address or name, and each
+// entity's events are a linked list through auth, so a record walks only
+// its own events.
 type plan struct {
 	in      Input
 	allow   []netip.Prefix
 	hasPerf bool
 	hasAuth bool
-	ips     []string // tracked IP entities (v4 address or v6 /64)
-	failIPs []string // tracked IPs with at least one failure (blocklist keys)
-	users   []string // tracked user entities
-	// auth holds the batch's counted auth events with their entities,
-	// computed once; byIP and byUser index it so each record walks only
-	// its own events (not the whole batch once per key).
-	auth   []authObs
-	byIP   map[string][]int
-	byUser map[string][]int
+	auth    []authObs // the batch's counted auth events, in input order
+	ips     []entity  // every IP entity (v4 address or v6 /64), first seen first
+	users   []entity  // every user entity
+	targets []target  // the records the batch touches, in Keys order
 	// buf holds the encoded records of one Evaluate back to back.
 	buf []byte
+	// Scratch of the auth detectors (valid until their next call).
+	hits     []authHit
+	counts   []Count
+	countIdx map[string]int
 }
 
-// authObs is an auth observation with its counting entities.
+// authObs is an auth observation with its counting entities (indexes into
+// plan.ips and plan.users, -1 for none) and the next event of each.
 type authObs struct {
-	o        *Observation
-	ip, user string
+	o                *Observation
+	ip, user         int32
+	nextIP, nextUser int32
 }
 
-// tally ranks entities of a batch by failures, then first appearance.
-type tally struct {
-	name  string
-	fails int
-	first int
+// entity is an IP or user of the batch: its counting identity, failures,
+// and the first and last of its auth events.
+type entity struct {
+	name        string
+	fails       int
+	first, last int32
+}
+
+// target is one record of the plan.
+type target struct {
+	key  string
+	kind byte // kindFunction, kindIP, kindUser, kindBlock
+	ent  int32
 }
 
 func newPlan(in Input) *plan {
-	p := &plan{in: in, allow: parseAllow(in.Thresholds.AllowCIDRs), byIP: map[string][]int{}, byUser: map[string][]int{}}
-	var ips, users []tally
-	ipPos, userPos := map[string]int{}, map[string]int{}
+	p := &plan{in: in, allow: parseAllow(in.Thresholds.AllowCIDRs)}
+	ipIdx, userIdx := map[netip.Addr]int32{}, map[string]int32{}
+	var names []byte // IP names back to back; one string at the end
+	var nameEnd []int
 	for i := range in.Observations {
 		o := &in.Observations[i]
 		switch {
@@ -58,81 +71,155 @@ func newPlan(in Input) *plan {
 				continue // own NAT, health checkers: never counted, never alerted
 			}
 			p.hasAuth = true
-			a := authObs{o: o, user: entityUser(o.Event.User)}
-			if o.Event.IP.IsValid() {
-				a.ip = entityIP(o.Event.IP)
-			}
-			j := len(p.auth)
-			p.auth = append(p.auth, a)
+			j := int32(len(p.auth))
+			a := authObs{o: o, ip: -1, user: -1, nextIP: -1, nextUser: -1}
 			fail := o.Event.Kind == logline.KindAuthFailure
-			if a.ip != "" {
-				ips = tallyAdd(ips, p.byIP, ipPos, a.ip, j, fail)
+			if o.Event.IP.IsValid() {
+				id, pre := ipIdentity(o.Event.IP)
+				k, ok := ipIdx[id]
+				if !ok {
+					k = int32(len(p.ips))
+					ipIdx[id] = k
+					p.ips = append(p.ips, entity{first: j, last: -1})
+					names = appendIPName(names, id, pre)
+					nameEnd = append(nameEnd, len(names))
+				}
+				a.ip = k
+				if e := &p.ips[k]; e.last >= 0 {
+					p.auth[e.last].nextIP = j
+				}
+				p.ips[k].count(j, fail)
 			}
-			if a.user != "" {
-				users = tallyAdd(users, p.byUser, userPos, a.user, j, fail)
+			if u := entityUser(o.Event.User); u != "" {
+				k, ok := userIdx[u]
+				if !ok {
+					k = int32(len(p.users))
+					userIdx[u] = k
+					p.users = append(p.users, entity{name: u, first: j, last: -1})
+				}
+				a.user = k
+				if e := &p.users[k]; e.last >= 0 {
+					p.auth[e.last].nextUser = j
+				}
+				p.users[k].count(j, fail)
 			}
+			p.auth = append(p.auth, a)
 		}
 	}
-	for _, t := range topEntities(ips) {
-		p.ips = append(p.ips, t.name)
-		if t.fails > 0 {
-			p.failIPs = append(p.failIPs, t.name)
-		}
+	all, from := string(names), 0
+	for k, end := range nameEnd {
+		p.ips[k].name, from = all[from:end], end
 	}
-	for _, t := range topEntities(users) {
-		p.users = append(p.users, t.name)
-	}
+	p.plan()
 	return p
 }
 
-// tallyAdd indexes auth event j under name and counts it; pos maps names to
-// their tally.
-func tallyAdd(list []tally, idx map[string][]int, pos map[string]int, name string, j int, fail bool) []tally {
-	idx[name] = append(idx[name], j)
-	k, seen := pos[name]
-	if !seen {
-		k = len(list)
-		pos[name] = k
-		list = append(list, tally{name: name, first: j})
-	}
+// count makes event j the entity's last (the caller linked it).
+func (e *entity) count(j int32, fail bool) {
+	e.last = j
 	if fail {
-		list[k].fails++
+		e.fails++
 	}
-	return list
 }
 
-// topEntities keeps the maxEntities busiest entities, in first-seen order.
-func topEntities(list []tally) []tally {
-	if len(list) <= maxEntities {
-		return list
+// ipIdentity is the counting identity of an address: IPv4 as is, IPv6
+// aggregated to its /64 (one customer or host gets a whole /64, so counting
+// single v6 addresses lets an attacker rotate for free: fail2ban#1123).
+func ipIdentity(ip netip.Addr) (netip.Addr, bool) {
+	ip = ip.Unmap()
+	if ip.Is4() {
+		return ip, false
 	}
-	list = slices.Clone(list)
-	slices.SortStableFunc(list, func(a, b tally) int { return b.fails - a.fails })
-	list = list[:maxEntities]
-	slices.SortFunc(list, func(a, b tally) int { return a.first - b.first })
-	return list
+	pre, _ := ip.Prefix(64)
+	return pre.Addr(), true
+}
+
+func appendIPName(b []byte, id netip.Addr, v6 bool) []byte {
+	if v6 {
+		return netip.PrefixFrom(id, 64).AppendTo(b)
+	}
+	return id.AppendTo(b)
+}
+
+// plan picks the tracked entities and lays out the targets and their keys
+// (built in one buffer: one allocation for all of them).
+func (p *plan) plan() {
+	fn := p.in.Function
+	ips, users := topEntities(p.ips), topEntities(p.users)
+	var kb []byte
+	var ends []int
+	add := func(kind byte, ent int32, parts ...string) {
+		for _, s := range parts {
+			kb = append(kb, s...)
+		}
+		ends = append(ends, len(kb))
+		p.targets = append(p.targets, target{kind: kind, ent: ent})
+	}
+	if p.hasPerf {
+		add(kindFunction, -1, prefixFunction, fn)
+	}
+	for _, k := range ips {
+		add(kindIP, k, prefixIP, fn, "#", p.ips[k].name)
+	}
+	for _, k := range users {
+		add(kindUser, k, prefixUser, fn, "#", p.users[k].name)
+	}
+	for _, k := range ips {
+		if p.ips[k].fails > 0 {
+			add(kindBlock, k, prefixBlock, p.ips[k].name)
+		}
+	}
+	all, from := string(kb), 0
+	for i, end := range ends {
+		p.targets[i].key, from = all[from:end], end
+	}
+}
+
+// topEntities returns the indexes of the maxEntities busiest entities (most
+// failures, then first seen), in first-seen order.
+func topEntities(list []entity) []int32 {
+	idx := make([]int32, len(list))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	if len(idx) <= maxEntities {
+		return idx
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return list[b].fails - list[a].fails })
+	idx = idx[:maxEntities]
+	slices.Sort(idx)
+	return idx
+}
+
+// selected lists the targets, restricted to only when it is non-nil.
+func (p *plan) selected(only []string) []target {
+	if only == nil {
+		return p.targets
+	}
+	want := make(map[string]bool, len(only))
+	for _, k := range only {
+		want[k] = true
+	}
+	var out []target
+	for _, t := range p.targets {
+		if want[t.key] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // keys lists the plan's state keys, restricted to only when it is non-nil.
 func (p *plan) keys(only []string) []string {
-	var keys []string
-	fn := p.in.Function
-	if p.hasPerf {
-		keys = append(keys, prefixFunction+fn)
+	ts := p.selected(only)
+	if len(ts) == 0 {
+		return nil
 	}
-	for _, ip := range p.ips {
-		keys = append(keys, prefixIP+fn+"#"+ip)
+	keys := make([]string, len(ts))
+	for i, t := range ts {
+		keys[i] = t.key
 	}
-	for _, u := range p.users {
-		keys = append(keys, prefixUser+fn+"#"+u)
-	}
-	for _, ip := range p.failIPs {
-		keys = append(keys, prefixBlock+ip)
-	}
-	if only == nil {
-		return keys
-	}
-	return slices.DeleteFunc(keys, func(k string) bool { return !slices.Contains(only, k) })
+	return keys
 }
 
 // allowed reports whether ip is in an allow-listed CIDR.
@@ -165,16 +252,10 @@ func parseAllow(cidrs []string) []netip.Prefix {
 	return out
 }
 
-// entityIP is the counting identity of an address: IPv4 as is, IPv6
-// aggregated to its /64 (one customer or host gets a whole /64, so counting
-// single v6 addresses lets an attacker rotate for free: fail2ban#1123).
+// entityIP is the counting identity of an address as a string.
 func entityIP(ip netip.Addr) string {
-	ip = ip.Unmap()
-	if ip.Is4() {
-		return ip.String()
-	}
-	pre, _ := ip.Prefix(64)
-	return pre.String()
+	id, v6 := ipIdentity(ip)
+	return string(appendIPName(nil, id, v6))
 }
 
 // maxUserKey keeps state keys well below DynamoDB's 2 KB key limit; longer

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/logwarden/logwarden/pkg/logline"
 )
@@ -19,8 +18,8 @@ type userRecord struct {
 	Comp    int64     `json:"c,omitempty"` // crossing already reported compromised
 }
 
-func (p *plan) applyUser(key string, data []byte) (Update, bool) {
-	rest := strings.TrimPrefix(key, prefixUser+p.in.Function+"#")
+func (p *plan) applyUser(t target, data []byte) (Update, bool) {
+	key, rest := t.key, p.users[t.ent].name
 	var rec userRecord
 	note := decodeRecord(key, data, &rec)
 	if note != "" {
@@ -33,7 +32,7 @@ func (p *plan) applyUser(key string, data []byte) (Update, bool) {
 	th := &p.in.Thresholds
 	var alerts []Alert
 	failed := false
-	p.authEvents(p.byUser[rest], func(o *Observation, ip, _ string) {
+	p.userEvents(t.ent, func(o *Observation, ip string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
 			if a, ok := p.userCompromise(&rec, o, ip); ok {
@@ -65,11 +64,11 @@ func (p *plan) distributed(rec *userRecord, o *Observation) (Alert, bool) {
 		rec.BFLast, rec.Crossed = t, t
 		return Alert{}, false
 	}
-	hits := since(rec.Fails, from)
-	if len(hits) < th.DistributedFailures {
+	if countSince(rec.Fails, from) < th.DistributedFailures {
 		return Alert{}, false
 	}
-	ips := countBy(hits)
+	hits := p.since(rec.Fails, from)
+	ips := p.countBy(hits)
 	if len(ips) < th.DistributedMinIPs {
 		return Alert{}, false
 	}
@@ -91,15 +90,16 @@ func (p *plan) userCompromise(rec *userRecord, o *Observation, ip string) (Alert
 		return Alert{}, false
 	}
 	rec.Comp = rec.Crossed
-	fails := since(rec.Fails, rec.Crossed-th.DistributedWindow.Milliseconds())
+	fails := p.since(rec.Fails, rec.Crossed-th.DistributedWindow.Milliseconds())
 	a := newAlert(p.in, TypeAccountCompromise, SeverityCritical, o, "user:"+rec.User)
-	a.User, a.IP, a.TopIPs = rec.User, ip, top(countBy(fails), 5)
+	ips := p.countBy(fails)
+	a.User, a.IP, a.TopIPs = rec.User, ip, top(ips, 5)
 	from := ip
 	if from == "" {
 		from = "an unknown address"
 	}
 	a.Summary = fmt.Sprintf("successful login for %s from %s after %d failed attempts from %d addresses (threshold crossed at %s)",
-		rec.User, from, len(fails), len(countBy(fails)), clock(fromMs(rec.Crossed)))
+		rec.User, from, len(fails), len(ips), clock(fromMs(rec.Crossed)))
 	a.Value, a.Baseline, a.Unit, a.Samples = float64(len(fails)), float64(th.DistributedFailures), "failures", len(fails)
 	a.WindowStart, a.RequestIDs = fromMs(rec.Crossed), nonEmpty(o.Event.RequestID)
 	return a, true
