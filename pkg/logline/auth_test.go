@@ -240,3 +240,18 @@ func TestParseIP(t *testing.T) {
 		require.Equal(t, want, got.String(), in)
 	}
 }
+
+func TestJSONSuccessPhrases(t *testing.T) {
+	p := Default()
+	for _, msg := range []string{
+		`{"level":"info","msg":"user logged in","user":"bob","ip":"203.0.113.7"}`,
+		`{"level":"info","msg":"User signed in","email":"bob@example.com","clientIp":"203.0.113.7"}`,
+		`{"level":"info","event":"login","outcome":"success","user":"bob","ip":"203.0.113.7"}`,
+	} {
+		e := p.Parse(msg)
+		require.Equal(t, KindAuthSuccess, e.Kind, msg)
+		require.Equal(t, "203.0.113.7", e.IP.String(), msg)
+	}
+	// A logger field is not a login.
+	require.Equal(t, KindOther, p.Parse(`{"level":"info","logger":"app.db","msg":"pool resized","ip":"10.0.0.1"}`).Kind)
+}

@@ -298,7 +298,7 @@ func appAuthOutcome(f *jsonFields) (kind Kind, reason, msg string) {
 			return KindOther, "", ""
 		}
 		topic = topic || containsAnyFold(s, "login", "logon", "log_in", "log-in", "log in", "signin", "sign_in",
-			"sign-in", "sign in", "authent", "authn", "password", "credential")
+			"sign-in", "sign in", "authent", "authn", "password", "credential", "logged in", "signed in")
 		fail = fail || containsAnyFold(s, "fail", "denied", "invalid", "incorrect", "wrong", "reject", "refused",
 			"locked", "unauthorized", "mismatch")
 		ok = ok || containsAnyFold(s, "success", "succeeded", "granted", "accepted", "logged in", "signed in") ||

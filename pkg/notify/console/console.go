@@ -35,11 +35,10 @@ func (n *Notifier) Notify(_ context.Context, alerts ...detect.Alert) (bool, erro
 	if len(alerts) > 1 {
 		fmt.Fprintf(&b, "=== %d alerts ===\n\n", len(alerts))
 	}
-	for i, c := range render.All(alerts, n.render) {
-		if i > 0 {
-			b.WriteString("\n")
-		}
+	// A blank line after every alert keeps consecutive messages apart.
+	for _, c := range render.All(alerts, n.render) {
 		b.WriteString(render.PlainText(c))
+		b.WriteString("\n")
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()

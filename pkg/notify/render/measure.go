@@ -26,8 +26,13 @@ func Measure(a detect.Alert) string {
 	if !countOnly {
 		b.WriteString(Quantity(a.Value, a.Unit))
 	}
-	if a.Baseline > 0 {
+	switch {
+	case a.Baseline > 0 && learnedBaseline(a.Type):
 		fmt.Fprintf(&b, " vs usual %s — %s×", Quantity(a.Baseline, a.Unit), trimFloat(a.Value/a.Baseline, 1))
+	case a.Baseline > 0:
+		// Memory and authentication alerts compare with a configured
+		// threshold, not a learned usual value: say so.
+		fmt.Fprintf(&b, " (threshold %s)", Quantity(a.Baseline, a.Unit))
 	}
 	if a.Samples > 0 {
 		if b.Len() > 0 {
@@ -47,6 +52,16 @@ func sinceClock(a detect.Alert) string {
 		return s.Format("Jan 2 15:04 UTC")
 	}
 	return s.Format("15:04 UTC")
+}
+
+// learnedBaseline reports whether an alert type's Baseline is a learned
+// usual value (rather than the threshold it crossed).
+func learnedBaseline(t string) bool {
+	switch t {
+	case detect.TypeDuration, detect.TypeColdStart, detect.TypeCost:
+		return true
+	}
+	return false
 }
 
 func measureLabel(t string) string {

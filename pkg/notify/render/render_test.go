@@ -44,7 +44,7 @@ func TestMeasureReadsAtAGlance(t *testing.T) {
 			WindowStart: since, Time: since.Add(8 * time.Minute)},
 			"duration 29.8 s vs usual 3.1 s — 9.6×, 214 invocations since 03:12 UTC"},
 		{"memory percent", detect.Alert{Type: detect.TypeMemory, Value: 97.5, Baseline: 60, Unit: "%", Samples: 1},
-			"memory used 97.5 % vs usual 60 % — 1.6×, 1 invocation"},
+			"memory used 97.5 % (threshold 60 %), 1 invocation"},
 		{"cost", detect.Alert{Type: detect.TypeCost, Value: 12.4, Baseline: 1.1, Unit: "USD/h"},
 			"cost $12.40/h vs usual $1.10/h — 11.3×"},
 		{"count", detect.Alert{Type: detect.TypeBruteForce, Value: 41, Unit: "failures", Samples: 41},
