@@ -87,14 +87,14 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	p.ipEvents(t.ent, func(o *Observation, user string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
-			rec.Succ = pushHit(rec.Succ, authHit{T: t, E: user}, maxSuccRing)
+			rec.Succ = push(rec.Succ, authHit{T: t, E: user}, maxSuccRing)
 			if a, ok := p.ipCompromise(&rec, o, user); ok {
 				alerts = append(alerts, a)
 			}
 			return
 		}
 		failed = true
-		rec.Fails = pushHit(rec.Fails, authHit{T: t, E: user, R: o.Event.RequestID}, maxFailRing)
+		rec.Fails = push(rec.Fails, authHit{T: t, E: user, R: o.Event.RequestID}, maxFailRing)
 		if a, ok := p.ipBruteForce(&rec, o); ok {
 			alerts = append(alerts, a)
 		}
@@ -211,14 +211,6 @@ func (p *plan) ipCompromise(rec *ipRecord, o *Observation, user string) (Alert, 
 	a.Value, a.Baseline, a.Unit, a.Samples = float64(len(fails)), float64(th.BruteForceFailures), "failures", len(fails)
 	a.WindowStart, a.RequestIDs = fromMs(rec.Crossed), nonEmpty(o.Event.RequestID)
 	return a, true
-}
-
-func pushHit(ring []authHit, h authHit, size int) []authHit {
-	ring = append(ring, h)
-	if n := len(ring) - size; n > 0 {
-		ring = slices.Delete(ring, 0, n)
-	}
-	return ring
 }
 
 // since returns the hits at or after from (rings are in arrival order, which

@@ -142,10 +142,7 @@ func (h *header) remember(id string) {
 	if id == "" {
 		return
 	}
-	h.Batches = append(h.Batches, id)
-	if n := len(h.Batches) - maxBatchIDs; n > 0 {
-		h.Batches = slices.Delete(h.Batches, 0, n)
-	}
+	h.Batches = push(h.Batches, id, maxBatchIDs)
 }
 
 // isPerf reports whether an event feeds the function record.

@@ -73,12 +73,14 @@ func medianLog(ring []sample, n int) float64 {
 	return (xs[n/2-1] + xs[n/2]) / 2
 }
 
-func pushSample(ring []sample, s sample, size int) []sample {
-	ring = append(ring, s)
-	if n := len(ring) - size; n > 0 {
-		ring = slices.Delete(ring, 0, n)
+// push appends v to a ring of at most size entries, dropping the oldest.
+// It slides the slice forward in its array instead of shifting the entries,
+// so a full ring of 256 costs one copy per 256 pushes, not per push.
+func push[T any](ring []T, v T, size int) []T {
+	if n := len(ring) + 1 - size; n > 0 {
+		ring = ring[min(n, len(ring)):]
 	}
-	return ring
+	return append(ring, v)
 }
 
 // deviation tests a window statistic (ln ms) against a baseline: all three
@@ -99,7 +101,7 @@ func deviation(b *ewma, stat, z, ratio, minDelta float64) bool {
 func (e *fnEval) warm(o *Observation) {
 	ev, r, th := &o.Event, e.rec, &e.th
 	s := sample{T: ms(o.Time), D: round2(ev.DurationMs), R: ev.RequestID}
-	r.Ring = pushSample(r.Ring, s, ringSize)
+	r.Ring = push(r.Ring, s, ringSize)
 	w := min(th.DurationWindow, len(r.Ring))
 	stat := medianLog(r.Ring, w)
 	if r.Dur.Active {
@@ -170,7 +172,7 @@ func (e *fnEval) coldStart(o *Observation) {
 	if ev.HasRestore && !ev.HasInit {
 		init = ev.RestoreDurationMs
 	}
-	r.Colds = pushSample(r.Colds, sample{T: ms(o.Time), D: round2(init), R: ev.RequestID}, coldStartWindow)
+	r.Colds = push(r.Colds, sample{T: ms(o.Time), D: round2(init), R: ev.RequestID}, coldStartWindow)
 	stat := medianLog(r.Colds, coldStartWindow)
 	if r.ColdInc.Active {
 		r.ColdInc.N++

@@ -152,10 +152,7 @@ func (e *fnEval) failure(b *burst, o *Observation, tag string) {
 		if slices.Contains(e.rec.Seen, tag+id) {
 			return
 		}
-		e.rec.Seen = append(e.rec.Seen, tag+id)
-		if n := len(e.rec.Seen) - maxSeen; n > 0 {
-			e.rec.Seen = slices.Delete(e.rec.Seen, 0, n)
-		}
+		e.rec.Seen = push(e.rec.Seen, tag+id, maxSeen)
 		if len(b.ids) < 5 {
 			b.ids = append(b.ids, id)
 		}

@@ -58,9 +58,16 @@ type target struct {
 
 func newPlan(in Input) *plan {
 	p := &plan{in: in, allow: parseAllow(in.Thresholds.AllowCIDRs)}
-	ipIdx, userIdx := map[netip.Addr]int32{}, map[string]int32{}
-	var names []byte // IP names back to back; one string at the end
-	var nameEnd []int
+	n := 0 // size everything for the batch's auth events up front
+	for i := range in.Observations {
+		if isAuth(in.Observations[i].Event.Kind) {
+			n++
+		}
+	}
+	p.auth, p.ips = make([]authObs, 0, n), make([]entity, 0, n)
+	ipIdx, userIdx := make(map[netip.Addr]int32, n), map[string]int32{}
+	names := make([]byte, 0, 16*n) // IP names back to back; one string at the end
+	nameEnd := make([]int, 0, n)
 	for i := range in.Observations {
 		o := &in.Observations[i]
 		switch {
@@ -146,8 +153,10 @@ func appendIPName(b []byte, id netip.Addr, v6 bool) []byte {
 func (p *plan) plan() {
 	fn := p.in.Function
 	ips, users := topEntities(p.ips), topEntities(p.users)
-	var kb []byte
-	var ends []int
+	n := 1 + 2*len(ips) + len(users)
+	kb := make([]byte, 0, n*(len(prefixFunction)+len(fn)+24))
+	ends := make([]int, 0, n)
+	p.targets = make([]target, 0, n)
 	add := func(kind byte, ent int32, parts ...string) {
 		for _, s := range parts {
 			kb = append(kb, s...)

@@ -41,7 +41,7 @@ func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 			return
 		}
 		failed = true
-		rec.Fails = pushHit(rec.Fails, authHit{T: t, E: ip, R: o.Event.RequestID}, maxFailRing)
+		rec.Fails = push(rec.Fails, authHit{T: t, E: ip, R: o.Event.RequestID}, maxFailRing)
 		if a, ok := p.distributed(&rec, o); ok {
 			alerts = append(alerts, a)
 		}
