@@ -84,6 +84,7 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	th := &p.in.Thresholds
 	var alerts []Alert
 	failed := false
+	p.failUsersOK = false
 	p.ipEvents(t.ent, func(o *Observation, user string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
@@ -95,6 +96,9 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 		}
 		failed = true
 		rec.Fails = push(rec.Fails, authHit{T: t, E: user, R: o.Event.RequestID}, maxFailRing)
+		if p.failUsersOK && user != "" {
+			p.failUsers[user] = struct{}{}
+		}
 		if a, ok := p.ipBruteForce(&rec, o); ok {
 			alerts = append(alerts, a)
 		}
@@ -153,7 +157,7 @@ func (p *plan) stuffing(rec *ipRecord, o *Observation) (Alert, bool) {
 		return Alert{}, false
 	}
 	n := countSince(rec.Fails, from)
-	if n < th.StuffingFailures || 2*countSince(rec.Succ, from) > n {
+	if n < th.StuffingFailures || 2*countSince(rec.Succ, from) > n || p.ringUsers(rec) < th.StuffingUsers {
 		return Alert{}, false
 	}
 	hits := p.since(rec.Fails, from)
@@ -211,6 +215,26 @@ func (p *plan) ipCompromise(rec *ipRecord, o *Observation, user string) (Alert, 
 	a.Value, a.Baseline, a.Unit, a.Samples = float64(len(fails)), float64(th.BruteForceFailures), "failures", len(fails)
 	a.WindowStart, a.RequestIDs = fromMs(rec.Crossed), nonEmpty(o.Event.RequestID)
 	return a, true
+}
+
+// ringUsers is an upper bound of the distinct users in rec's failure ring
+// (exact when built, then grown by every push, never shrunk): an address
+// failing for a handful of users is ruled out of stuffing without counting
+// its window on every failure.
+func (p *plan) ringUsers(rec *ipRecord) int {
+	if !p.failUsersOK {
+		if p.failUsers == nil {
+			p.failUsers = map[string]struct{}{}
+		}
+		clear(p.failUsers)
+		for _, h := range rec.Fails {
+			if h.E != "" {
+				p.failUsers[h.E] = struct{}{}
+			}
+		}
+		p.failUsersOK = true
+	}
+	return len(p.failUsers)
 }
 
 // since returns the hits at or after from (rings are in arrival order, which

@@ -31,6 +31,9 @@ type plan struct {
 	hits     []authHit
 	counts   []Count
 	countIdx map[string]int
+	// failUsers backs ringUsers for the IP record being evaluated.
+	failUsers   map[string]struct{}
+	failUsersOK bool
 }
 
 // authObs is an auth observation with its counting entities (indexes into
