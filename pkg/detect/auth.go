@@ -73,7 +73,7 @@ func (p *plan) userName(k int32) string {
 func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	key, ip := t.key, p.ips[t.ent].name
 	var rec ipRecord
-	note := decodeRecord(key, data, &rec)
+	note := decodeRecord(key, data, &rec, p.ips[t.ent].events)
 	if note != "" {
 		rec = ipRecord{}
 	}

@@ -59,7 +59,7 @@ func DecodeBlock(data []byte) (BlockEntry, error) {
 func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	key, ip := t.key, p.ips[t.ent].name
 	var rec blockRecord
-	note := decodeRecord(key, data, &rec)
+	note := decodeRecord(key, data, &rec, p.ips[t.ent].fails)
 	if note != "" {
 		rec = blockRecord{}
 	}

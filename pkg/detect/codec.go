@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Records are stored in a compact binary form: JSON spent most of a batch's
@@ -85,6 +86,9 @@ func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
 type dec struct {
 	s   string
 	bad bool
+	// extra is spare capacity for rings about to be pushed to (the
+	// batch's events for the record), so pushing does not regrow them.
+	extra int
 }
 
 func (r *dec) byte() byte {
@@ -182,7 +186,12 @@ func (r *dec) strs() []string {
 	return out
 }
 
-func (r *dec) header(h *header) { h.Batches = r.strs() }
+func (r *dec) header(h *header) {
+	h.Batches = r.strs()
+	if h.Batches != nil {
+		h.Batches = slices.Grow(h.Batches, 1) // remember pushes one
+	}
+}
 
 // record is implemented by the four record types.
 type record interface {
@@ -194,17 +203,19 @@ type record interface {
 // decodeRecord fills v from data: the binary format, or the JSON of the
 // first releases. A corrupt record is not an error: the caller starts
 // afresh and says so in the returned note.
-func decodeRecord(key string, data []byte, v record) (note string) {
+func decodeRecord(key string, data []byte, v record, extra int) (note string) {
 	if len(data) == 0 {
 		return ""
 	}
-	if err := unmarshalRecord(data, v); err != nil {
+	if err := unmarshalRecordCap(data, v, extra); err != nil {
 		return fmt.Sprintf("record %s was unreadable and was reset: %v", key, err)
 	}
 	return ""
 }
 
-func unmarshalRecord(data []byte, v record) error {
+func unmarshalRecord(data []byte, v record) error { return unmarshalRecordCap(data, v, 0) }
+
+func unmarshalRecordCap(data []byte, v record, extra int) error {
 	if len(data) == 0 {
 		return errCorrupt
 	}
@@ -215,7 +226,7 @@ func unmarshalRecord(data []byte, v record) error {
 	default:
 		return fmt.Errorf("unknown record format %d", data[0])
 	}
-	r := dec{s: string(data[1:])}
+	r := dec{s: string(data[1:]), extra: min(max(extra, 0), 1024)}
 	if r.byte() != v.kind() {
 		return fmt.Errorf("not a %c record", v.kind())
 	}

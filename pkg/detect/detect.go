@@ -93,11 +93,11 @@ func Evaluate(in Input, state map[string][]byte) (Result, error) {
 	in.Thresholds = in.Thresholds.sane()
 	p := newPlan(in)
 	targets := p.selected(in.Only)
-	// All records are encoded into one buffer: about their old size plus
-	// what a batch adds.
+	// All records are encoded into one buffer, sized for their old size
+	// plus a batch id; records that grew more make it regrow.
 	size := 0
 	for _, t := range targets {
-		size += len(state[t.key]) + 256
+		size += len(state[t.key]) + 64
 	}
 	p.buf = make([]byte, 0, size)
 	res := Result{Updates: make([]Update, 0, len(targets))}

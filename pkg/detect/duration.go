@@ -63,14 +63,15 @@ func medianLog(ring []sample, n int) float64 {
 	} else {
 		xs = make([]float64, n)
 	}
+	// ln is monotonic: sort the durations, take the logs of the middle.
 	for i, s := range ring[len(ring)-n:] {
-		xs[i] = logMs(s.D)
+		xs[i] = max(s.D, 1)
 	}
 	slices.Sort(xs)
 	if n%2 == 1 {
-		return xs[n/2]
+		return math.Log(xs[n/2])
 	}
-	return (xs[n/2-1] + xs[n/2]) / 2
+	return (math.Log(xs[n/2-1]) + math.Log(xs[n/2])) / 2
 }
 
 // push appends v to a ring of at most size entries, dropping the oldest.

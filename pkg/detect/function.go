@@ -67,7 +67,7 @@ type fnEval struct {
 
 func (p *plan) applyFunction(key string, data []byte) (Update, bool) {
 	var rec fnRecord
-	note := decodeRecord(key, data, &rec)
+	note := decodeRecord(key, data, &rec, len(p.in.Observations))
 	if note != "" {
 		rec = fnRecord{}
 	}

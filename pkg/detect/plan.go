@@ -49,6 +49,7 @@ type authObs struct {
 type entity struct {
 	name        string
 	fails       int
+	events      int
 	first, last int32
 }
 
@@ -127,6 +128,7 @@ func newPlan(in Input) *plan {
 // count makes event j the entity's last (the caller linked it).
 func (e *entity) count(j int32, fail bool) {
 	e.last = j
+	e.events++
 	if fail {
 		e.fails++
 	}

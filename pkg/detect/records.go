@@ -179,7 +179,7 @@ func (r *dec) samples() []sample {
 	if n == 0 {
 		return nil
 	}
-	out := make([]sample, n)
+	out := make([]sample, n, n+r.extra)
 	var prev int64
 	for i := range out {
 		prev += r.int()
@@ -204,7 +204,7 @@ func (r *dec) hits() []authHit {
 	if n == 0 {
 		return nil
 	}
-	out := make([]authHit, n)
+	out := make([]authHit, n, n+r.extra)
 	var prev int64
 	for i := range out {
 		prev += r.int()

@@ -21,7 +21,7 @@ type userRecord struct {
 func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 	key, rest := t.key, p.users[t.ent].name
 	var rec userRecord
-	note := decodeRecord(key, data, &rec)
+	note := decodeRecord(key, data, &rec, p.users[t.ent].events)
 	if note != "" {
 		rec = userRecord{}
 	}
