@@ -107,7 +107,7 @@ type fixture struct {
 	metrics *bytes.Buffer
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	mem := store.NewMemory()
 	st := &flakyState{State: mem}
