@@ -1,0 +1,187 @@
+package detect
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func sampleRecords() []record {
+	hdr := header{Batches: []string{"b1", "0123456789abcdef0123456789abcdef"}}
+	return []record{
+		&fnRecord{header: hdr, Fn: "checkout", Version: "$LATEST", Updated: 1718645035123,
+			Warm: ewma{M: math.Log(412.5), V: 0.0123456789, N: 340},
+			Ring: []sample{{T: 1718645035000, D: 412.37, R: "a-1"}, {T: 1718645034000, D: 0.5}, {T: 1718645036000, D: 29876.12, R: "c"}},
+			Dur:  incident{Active: true, Since: 1718645000000, N: 6, Peak: 30123.45, Last: -5},
+			Cold: ewma{M: 6.1, V: 0.2, N: 12}, Colds: []sample{{T: 1, D: 812.5, R: "x"}},
+			ColdInc: incident{}, ColdN: 12, WarmN: 340, MemMB: 1024, MemUsed: 1001,
+			Mem:  incident{Active: true, Since: 2, N: 3, Peak: 97.75, Last: 4},
+			Seen: []string{"t:a-1", "c:b-2"},
+			Cost: costState{Start: 1718643600000, GBs: 123.456789, Inv: 4000,
+				Spend: ewma{M: 0.51, V: 0.01, N: 30}, Rate: ewma{M: 3900.5, V: 1e5, N: 30}, Inc: incident{Active: true, Peak: 2.5}}},
+		&ipRecord{header: hdr, IP: "2001:db8::/64",
+			Fails:   []authHit{{T: 10, E: "alice", R: "r1"}, {T: 9, E: "bob"}, {T: 30, R: "r3"}},
+			Succ:    []authHit{{T: 40, E: "alice"}},
+			Crossed: 30, BFLast: 30, CSLast: 0, Comp: []string{"alice"}},
+		&userRecord{header: hdr, User: "eve\" from 10.9.9.9", Fails: []authHit{{T: 5, E: "203.0.113.7", R: "q"}},
+			Crossed: 5, BFLast: 5, Comp: 5},
+		&blockRecord{header: hdr, IP: "203.0.113.7", Fails: []int64{100, 90, 200}, Offences: 2,
+			Until: 1718660000000, Reason: "10 failed logins in 4m10s on login (offence 2, blocked 8h0m0s)",
+			LastAlert: 1718645035000, Function: "login"},
+		&fnRecord{}, &ipRecord{}, &userRecord{}, &blockRecord{},
+	}
+}
+
+func newOf(r record) record {
+	switch r.(type) {
+	case *fnRecord:
+		return &fnRecord{}
+	case *ipRecord:
+		return &ipRecord{}
+	case *userRecord:
+		return &userRecord{}
+	}
+	return &blockRecord{}
+}
+
+func TestRecordRoundTrip(t *testing.T) {
+	for _, rec := range sampleRecords() {
+		var buf []byte
+		data := encodeRecord(&buf, rec)
+		require.Equal(t, byte(formatV1), data[0])
+		got := newOf(rec)
+		require.NoError(t, unmarshalRecord(data, got))
+		require.Equal(t, rec, got)
+
+		// The JSON of the first releases is still read, into the same values.
+		js, err := json.Marshal(rec)
+		require.NoError(t, err)
+		legacy := newOf(rec)
+		require.NoError(t, unmarshalRecord(js, legacy))
+		require.Equal(t, rec, legacy)
+
+		// A record under another kind's key is corrupt, not misread.
+		for _, other := range sampleRecords()[:4] {
+			if other.kind() != rec.kind() {
+				require.Error(t, unmarshalRecord(data, newOf(other)))
+			}
+		}
+	}
+}
+
+func TestFloatEncodingIsExact(t *testing.T) {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -1, 0.01, 412.37, round2(1234.5678), 0.1 + 0.2,
+		math.Pi, 1e300, -1e-300, math.MaxFloat64, math.SmallestNonzeroFloat64, math.Inf(1), math.Inf(-1),
+		math.NaN(), 1 << 53, 1<<50 - 1, -(1 << 49) / 100.0} {
+		var w enc
+		w.float(v)
+		r := dec{s: string(w.b)}
+		got := r.float()
+		require.False(t, r.bad)
+		require.Empty(t, r.s)
+		require.Equal(t, math.Float64bits(v), math.Float64bits(got), "%v", v)
+	}
+	var w enc
+	w.float(412.37)
+	require.Len(t, w.b, 3, "hundredths are stored as a short varint")
+}
+
+// Every truncation and a flipped byte of a valid record either decodes or
+// is reported; Evaluate starts such a record afresh with a note.
+func TestCorruptRecordsReset(t *testing.T) {
+	for _, rec := range sampleRecords()[:4] {
+		var buf []byte
+		data := encodeRecord(&buf, rec)
+		for n := 1; n < len(data); n++ {
+			require.Error(t, unmarshalRecord(data[:n], newOf(rec)), "truncated at %d", n)
+		}
+		for i := range data {
+			bad := append([]byte(nil), data...)
+			bad[i] ^= 0xff
+			_ = unmarshalRecord(bad, newOf(rec)) // must not panic
+		}
+	}
+	r := newRunner(t, Defaults())
+	obs := []Observation{report(t0, 100, "r1"), fail(t0, "203.0.113.9", "bob")}
+	r.feed("fn", obs)
+	for k := range r.state {
+		r.state[k] = []byte{formatV1, 'z', 1, 2}
+	}
+	in := Input{BatchID: "again", Function: "fn", Thresholds: Defaults(), Observations: obs}
+	res, err := Evaluate(in, r.state)
+	require.NoError(t, err)
+	require.Len(t, res.Updates, len(r.state))
+	for _, u := range res.Updates {
+		require.Contains(t, u.Note, "unreadable and was reset")
+	}
+}
+
+// State written by the JSON releases carries on: the same batch evaluated
+// against the JSON form of every record gives the same records and alerts
+// as against their binary form.
+func TestLegacyJSONStateCarriesOn(t *testing.T) {
+	r := newRunner(t, Defaults())
+	var obs []Observation
+	for i := range 120 {
+		at := t0.Add(time.Duration(i) * time.Second)
+		d := 100.0
+		if i > 100 {
+			d = 3000
+		}
+		obs = append(obs, report(at, d, "r"), fail(at, "198.51.100.4", "user"+strings.Repeat("x", i%20)))
+	}
+	r.feed("fn", obs[:120])
+	legacy := map[string][]byte{}
+	for k, v := range r.state {
+		rec := recordFor(k)
+		require.NoError(t, unmarshalRecord(v, rec))
+		js, err := json.Marshal(rec)
+		require.NoError(t, err)
+		legacy[k] = js
+	}
+	in := Input{BatchID: "next", Function: "fn", LogGroup: "/aws/lambda/fn", Thresholds: Defaults(), Observations: obs[120:]}
+	want, err := Evaluate(in, r.state)
+	require.NoError(t, err)
+	got, err := Evaluate(in, legacy)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.NotEmpty(t, got.Updates)
+}
+
+func recordFor(key string) record {
+	switch {
+	case strings.HasPrefix(key, prefixFunction):
+		return &fnRecord{}
+	case strings.HasPrefix(key, prefixIP):
+		return &ipRecord{}
+	case strings.HasPrefix(key, prefixUser):
+		return &userRecord{}
+	}
+	return &blockRecord{}
+}
+
+func TestViewsReadBothFormats(t *testing.T) {
+	recs := sampleRecords()
+	for _, enc := range []func(record) []byte{
+		func(r record) []byte { var b []byte; return encodeRecord(&b, r) },
+		func(r record) []byte { b, _ := json.Marshal(r); return b },
+	} {
+		v, err := DescribeBaseline(enc(recs[0]))
+		require.NoError(t, err)
+		require.Equal(t, "checkout", v.Function)
+		require.Equal(t, 340, v.Samples)
+		require.Len(t, v.RecentMs, 3)
+		b, err := DecodeBlock(enc(recs[3]))
+		require.NoError(t, err)
+		require.Equal(t, "203.0.113.7", b.IP)
+		require.Equal(t, 2, b.Offences)
+	}
+	_, err := DescribeBaseline(nil)
+	require.Error(t, err)
+	_, err = DecodeBlock([]byte{formatV1, kindFunction})
+	require.Error(t, err)
+}
