@@ -64,12 +64,12 @@ func e2eFixtures() map[string]simulate.Config {
 		"brute-force.json": {Seed: 23, Start: e2eAt(3*time.Hour + 10*time.Minute), Length: 10 * time.Minute,
 			BatchEvery: 10 * time.Minute, Functions: []simulate.Function{login}, Auth: []simulate.Auth{logins},
 			Incidents: []simulate.Incident{
-				bf(attackerIP, hostileUser, time.Duration(3*time.Hour+11*time.Minute), 30),
-				bf(attackerIP, injectUser, time.Duration(3*time.Hour+11*time.Minute+7*time.Second), 45),
+				bf(attackerIP, hostileUser, 3*time.Hour+11*time.Minute, 30),
+				bf(attackerIP, injectUser, 3*time.Hour+11*time.Minute+7*time.Second, 45),
 			}},
 		"brute-force-2.json": {Seed: 24, Start: e2eAt(3*time.Hour + 30*time.Minute), Length: 10 * time.Minute,
 			BatchEvery: 10 * time.Minute, Functions: []simulate.Function{login},
-			Incidents: []simulate.Incident{bf(attacker2IP, "root", time.Duration(3*time.Hour+31*time.Minute), 20)}},
+			Incidents: []simulate.Incident{bf(attacker2IP, "root", 3*time.Hour+31*time.Minute, 20)}},
 		"quiet.json": {Seed: 25, Start: e2eAt(3*time.Hour + 40*time.Minute), Length: 10 * time.Minute,
 			BatchEvery: 10 * time.Minute, Functions: []simulate.Function{login}, Auth: []simulate.Auth{logins}},
 	}
