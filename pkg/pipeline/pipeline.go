@@ -127,9 +127,11 @@ func (p *Processor) evaluate(ctx context.Context, in detect.Input, now time.Time
 		for _, u := range out.Updates {
 			writes = append(writes, store.Record{Key: u.Key, Version: recs[u.Key].Version, Data: u.Data, Expires: u.Expires})
 		}
-		conflicts, err := p.State.Put(ctx, writes, now)
-		if err != nil {
-			return fmt.Errorf("write state: %w", err)
+		var conflicts []string
+		if len(writes) > 0 {
+			if conflicts, err = p.State.Put(ctx, writes, now); err != nil {
+				return fmt.Errorf("write state: %w", err)
+			}
 		}
 		res.KeysWritten += len(writes) - len(conflicts)
 		lost := make(map[string]bool, len(conflicts))
