@@ -185,3 +185,29 @@ func TestViewsReadBothFormats(t *testing.T) {
 	_, err = DecodeBlock([]byte{formatV1, kindFunction})
 	require.Error(t, err)
 }
+
+// The incremental window median equals medianLog after every push, through
+// ring wrap-around, ties, sub-millisecond values, NaN and resets.
+func TestWindowMedianMatchesSort(t *testing.T) {
+	for _, size := range []int{1, 2, 3, 10, ringSize} {
+		var ring []sample
+		var win window
+		for i := range 400 {
+			d := float64((i*7919)%23) * 37.5
+			switch {
+			case i%97 == 0:
+				d = math.NaN()
+			case i%13 == 0:
+				d = 0.25
+			}
+			if i%150 == 0 {
+				ring, win.ok = nil, false
+			}
+			old := ring
+			ring = push(ring, sample{T: int64(i), D: d}, ringSize)
+			w := min(size, len(ring))
+			got, want := win.median(old, ring, w), medianLog(ring, w)
+			require.Equal(t, math.Float64bits(want), math.Float64bits(got), "size %d push %d", size, i)
+		}
+	}
+}

@@ -102,9 +102,10 @@ func deviation(b *ewma, stat, z, ratio, minDelta float64) bool {
 func (e *fnEval) warm(o *Observation) {
 	ev, r, th := &o.Event, e.rec, &e.th
 	s := sample{T: ms(o.Time), D: round2(ev.DurationMs), R: ev.RequestID}
+	old := r.Ring
 	r.Ring = push(r.Ring, s, ringSize)
 	w := min(th.DurationWindow, len(r.Ring))
-	stat := medianLog(r.Ring, w)
+	stat := e.win.median(old, r.Ring, w)
 	if r.Dur.Active {
 		r.Dur.N++
 		r.Dur.Peak = max(r.Dur.Peak, math.Exp(stat))
@@ -218,6 +219,7 @@ func (e *fnEval) relearn(o *Observation, version string) {
 	r.Warm.N = min(r.Warm.N, max(1, e.th.DurationMinSamples/5))
 	r.Cold.N = min(r.Cold.N, max(1, e.th.ColdMinSamples/5))
 	r.Ring, r.Colds = nil, nil
+	e.win.ok = false
 	if r.Dur.Active {
 		a := e.alert(TypeDuration, SeverityInfo, o, "")
 		a.Status = StatusResolved

@@ -63,6 +63,7 @@ type fnEval struct {
 	th     Thresholds
 	rec    *fnRecord
 	alerts []Alert
+	win    window // sorted duration window of rec.Ring
 }
 
 func (p *plan) applyFunction(key string, data []byte) (Update, bool) {
