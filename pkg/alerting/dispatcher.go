@@ -15,6 +15,7 @@ package alerting
 
 import (
 	"context"
+	"github.com/logwarden/logwarden/internal/wait"
 	"sort"
 	"strings"
 	"sync"
@@ -90,18 +91,7 @@ func New(state store.State, notifiers map[string]notify.Notifier, routeFor func(
 		routeFor = func(detect.Alert) detect.Thresholds { return detect.Thresholds{} }
 	}
 	return &Dispatcher{state: state, notifiers: notifiers, routeFor: routeFor, log: log,
-		Backoff: time.Second, MaxAttempts: 4, Sleep: sleep, warned: map[string]bool{}}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+		Backoff: time.Second, MaxAttempts: 4, Sleep: wait.Sleep, warned: map[string]bool{}}
 }
 
 // Dispatch decides which alerts to send, sends each destination one message

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/logwarden/logwarden/internal/wait"
 	"time"
 
 	"github.com/logwarden/logwarden/pkg/cwlogs"
@@ -156,15 +157,7 @@ func (p *Processor) evaluate(ctx context.Context, in detect.Input, now time.Time
 }
 
 func backoff(ctx context.Context, attempt int) error {
-	d := time.Duration(attempt*attempt) * 5 * time.Millisecond
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return wait.Sleep(ctx, time.Duration(attempt*attempt)*5*time.Millisecond)
 }
 
 // BatchID identifies a delivery by its content: the same events of the same

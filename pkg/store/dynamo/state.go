@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/logwarden/logwarden/internal/wait"
 	"sort"
 	"strconv"
 	"strings"
@@ -78,16 +79,16 @@ func (s *State) batchGet(ctx context.Context, keys []string, now time.Time, out 
 	for i, k := range keys {
 		req[i] = map[string]types.AttributeValue{attrKey: &types.AttributeValueMemberS{Value: k}}
 	}
-	wait := s.backoff
+	delay := s.backoff
 	for attempt := 0; len(req) > 0; attempt++ {
 		if attempt > unprocessedRetries {
 			return fmt.Errorf("dynamodb BatchGetItem %s: %d keys still unprocessed after %d retries", s.table, len(req), unprocessedRetries)
 		}
 		if attempt > 0 {
-			if err := sleep(ctx, wait); err != nil {
+			if err := wait.Sleep(ctx, delay); err != nil {
 				return fmt.Errorf("dynamodb BatchGetItem %s: %w", s.table, err)
 			}
-			wait = min(2*wait, 5*time.Second)
+			delay = min(2*delay, 5*time.Second)
 		}
 		res, err := s.api.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
 			s.table: {Keys: req, ConsistentRead: aws.Bool(true)},
@@ -301,15 +302,4 @@ func dedupe(keys []string) []string {
 		}
 	}
 	return out
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
