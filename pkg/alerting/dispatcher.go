@@ -15,7 +15,6 @@ package alerting
 
 import (
 	"context"
-	"github.com/logwarden/logwarden/internal/wait"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/logwarden/logwarden/internal/wait"
 	"github.com/logwarden/logwarden/pkg/detect"
 	"github.com/logwarden/logwarden/pkg/notify"
 	"github.com/logwarden/logwarden/pkg/store"

@@ -12,9 +12,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/logwarden/logwarden/internal/wait"
 	"time"
 
+	"github.com/logwarden/logwarden/internal/wait"
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 	"github.com/logwarden/logwarden/pkg/detect"
 	"github.com/logwarden/logwarden/pkg/logline"
