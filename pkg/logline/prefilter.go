@@ -28,7 +28,7 @@ var keywords = [...]struct {
 	{"faile", hitAuth}, {"failu", hitAuth}, {"fails", hitAuth}, {"faili", hitAuth},
 	{"denie", hitAuth}, {"denia", hitAuth}, {"inval", hitAuth}, {"unaut", hitAuth},
 	{"authe", hitAuth}, {"autho", hitAuth}, {"authn", hitAuth}, {"authz", hitAuth}, {"auth_", hitAuth}, {"ah016", hitAuth},
-	{"login", hitAuth}, {"logon", hitAuth}, {"ged i", hitAuth}, {"log i", hitAuth}, {"log-i", hitAuth}, {"log_i", hitAuth},
+	{"login", hitAuth}, {"logon", hitAuth}, {"gged ", hitAuth}, {"log i", hitAuth}, {"log-i", hitAuth}, {"log_i", hitAuth},
 	{"sign-", hitAuth}, {"signi", hitAuth}, {"sign_", hitAuth}, {"sign ", hitAuth}, {"signe", hitAuth},
 	{"passw", hitAuth}, {"refus", hitAuth}, {"forbi", hitAuth}, {"expir", hitAuth},
 	{"locke", hitAuth}, {"crede", hitAuth}, {"sshd[", hitAuth}, {"sshd:", hitAuth},
