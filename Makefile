@@ -12,8 +12,9 @@ build:
 	$(GO) build -o $(BIN)/logwarden ./cmd/logwarden
 
 ## demo: replay the simulated days in testdata/demo through the whole detector (no AWS account needed).
+## The demo's captures claim us-east-1, so its alerts carry working-shaped console links.
 demo:
-	$(GO) run ./cmd/logwarden replay testdata/demo
+	LOGWARDEN_REGION=$${LOGWARDEN_REGION:-us-east-1} $(GO) run ./cmd/logwarden replay testdata/demo
 
 ## test: everything CI runs — vet, unit and integration tests against the local stand-ins,
 ## short fuzzing of every parser, and cfn-lint on the deployment template.
