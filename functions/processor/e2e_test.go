@@ -16,7 +16,7 @@ import (
 type stack struct {
 	rie       *emulator
 	slack     *slackSink
-	ses       sesStore
+	ses       testenv.Mailbox
 	recipient string
 	state     func() map[string]int64
 	ddb       *ddbCounter
@@ -33,12 +33,11 @@ func startStack(t *testing.T) *stack {
 	counter, counted := newDDBCounter(t, ddbURL)
 	sink := &slackSink{}
 	slackSrv := newServer(t, sink)
-	ses := sesStore{endpoint: strings.TrimRight(sesURL, "/")}
-	ses.clear(t)
+	ses := testenv.Mailbox{Endpoint: sesURL}
 	recipient := "oncall+" + stateTable + "@example.com"
 	env := []string{
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true",
-		"AWS_ENDPOINT_URL_DYNAMODB=" + counted, "AWS_ENDPOINT_URL_SESV2=" + ses.endpoint,
+		"AWS_ENDPOINT_URL_DYNAMODB=" + counted, "AWS_ENDPOINT_URL_SESV2=" + ses.Endpoint,
 		"AWS_LAMBDA_FUNCTION_NAME=logwarden-processor", "AWS_LAMBDA_FUNCTION_TIMEOUT=6",
 		"LOGWARDEN_STATE_TABLE=" + stateTable, "LOGWARDEN_CONFIG_TABLE=" + configTable,
 		"LOGWARDEN_SLACK_WEBHOOK_URL=" + slackSrv + "/services/T000/B000/XXXX",
@@ -131,7 +130,7 @@ func TestEndToEndUnderRIE(t *testing.T) {
 		require.Contains(t, text, attackerIP)
 		requireInert(t, text)
 
-		mails := s.ses.emails(t, s.recipient)
+		mails := s.ses.To(t, s.recipient)
 		require.Len(t, mails, 1)
 		m := mails[0]
 		require.Contains(t, m.Subject+m.Body.Text+m.Body.HTML, attackerIP)
@@ -152,11 +151,11 @@ func TestEndToEndUnderRIE(t *testing.T) {
 
 	t.Run("the same event twice changes nothing", func(t *testing.T) {
 		before := s.state()
-		mails := len(s.ses.emails(t, s.recipient))
+		mails := len(s.ses.To(t, s.recipient))
 		out := s.rie.ok(t, fx["brute-force.json"][0])
 		require.EqualValues(t, 0, out["alerts"])
 		require.Len(t, s.slack.accepted(), 1)
-		require.Len(t, s.ses.emails(t, s.recipient), mails)
+		require.Len(t, s.ses.To(t, s.recipient), mails)
 		require.Equal(t, before, s.state())
 	})
 
@@ -195,14 +194,14 @@ func TestEndToEndUnderRIE(t *testing.T) {
 	})
 
 	t.Run("with Slack down the email goes out and Slack gets the alert later", func(t *testing.T) {
-		posts, mails := len(s.slack.accepted()), len(s.ses.emails(t, s.recipient))
+		posts, mails := len(s.slack.accepted()), len(s.ses.To(t, s.recipient))
 		tries := s.slack.tries()
 		s.slack.setDown(true)
 		out := s.rie.ok(t, fx["brute-force-2.json"][0])
 		require.Equal(t, map[string]any{"slack": 1.0}, out["pending"])
 		require.Greater(t, s.slack.tries(), tries, "Slack was tried")
 		require.Len(t, s.slack.accepted(), posts)
-		got := s.ses.emails(t, s.recipient)
+		got := s.ses.To(t, s.recipient)
 		require.Len(t, got, mails+1)
 		require.Contains(t, got[mails].Body.Text+got[mails].Body.HTML, attacker2IP)
 
@@ -212,7 +211,7 @@ func TestEndToEndUnderRIE(t *testing.T) {
 		now := s.slack.accepted()
 		require.Len(t, now, posts+1, "the pending alert is delivered on the next invocation")
 		require.Contains(t, slackText(t, now[posts]), attacker2IP)
-		require.Len(t, s.ses.emails(t, s.recipient), mails+1, "no second email")
+		require.Len(t, s.ses.To(t, s.recipient), mails+1, "no second email")
 		for k := range s.state() {
 			require.False(t, strings.HasPrefix(k, "pending#slack"), "delivered pending record %s left behind", k)
 		}

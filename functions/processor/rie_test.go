@@ -206,51 +206,6 @@ func (s *slackSink) tries() int {
 	return s.attempts
 }
 
-// sesStore reads aws-ses-v2-local's mailbox.
-type sesStore struct{ endpoint string }
-
-type sentEmail struct {
-	From        string `json:"from"`
-	Subject     string `json:"subject"`
-	Destination struct {
-		To []string `json:"to"`
-	} `json:"destination"`
-	Body struct {
-		HTML string `json:"html"`
-		Text string `json:"text"`
-	} `json:"body"`
-}
-
-func (s sesStore) clear(t testing.TB) {
-	t.Helper()
-	resp, err := http.Post(s.endpoint+"/clear-store", "application/json", nil)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-}
-
-// emails returns the mail sent to recipient (the store is shared by every
-// test run against the same stand-in).
-func (s sesStore) emails(t testing.TB, recipient string) []sentEmail {
-	t.Helper()
-	resp, err := http.Get(s.endpoint + "/store")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var st struct {
-		Emails []sentEmail `json:"emails"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
-	var out []sentEmail
-	for _, m := range st.Emails {
-		for _, to := range m.Destination.To {
-			if to == recipient {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
 // ddbCounter is a reverse proxy in front of dynalite that counts the
 // DynamoDB operations the bootstrap makes, by X-Amz-Target.
 type ddbCounter struct {

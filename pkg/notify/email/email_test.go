@@ -2,12 +2,12 @@ package email
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -91,40 +91,25 @@ func golden(t *testing.T, name, got string) {
 // back from its /store.
 func TestSendThroughSESStandIn(t *testing.T) {
 	endpoint := testenv.Require(t, testenv.SES)
-	_, err := http.Post(endpoint+"/clear-store", "application/json", nil)
-	require.NoError(t, err)
+	// Recipients of this run only: the stand-in is shared and never cleared.
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	a, b := "a+"+run+"@example.com", "b+"+run+"@example.com"
 	n, err := New(sesClient(endpoint), Config{From: "alerts@example.com", To: []string{"oncall@example.com"},
 		ConfigurationSet: "logwarden", Render: opts})
 	require.NoError(t, err)
 
 	second := hostileAlert()
 	second.Type, second.Key, second.Severity = detect.TypeTimeout, "timeout#orders#", detect.SeverityWarning
-	route := notify.Route{EmailTo: []string{"a@example.com", "b@example.com", "not an address", "a@example.com"}}
+	route := notify.Route{EmailTo: []string{a, b, "not an address", a}}
 	retry, err := n.Notify(notify.WithRoute(context.Background(), route), hostileAlert(), second)
 	require.NoError(t, err)
 	require.False(t, retry)
 
-	resp, err := http.Get(endpoint + "/store")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var st struct {
-		Emails []struct {
-			From        string `json:"from"`
-			Subject     string `json:"subject"`
-			Destination struct {
-				To []string `json:"to"`
-			} `json:"destination"`
-			Body struct {
-				HTML string `json:"html"`
-				Text string `json:"text"`
-			} `json:"body"`
-		} `json:"emails"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&st))
-	require.Len(t, st.Emails, 1, "two alerts are one digest mail")
-	m := st.Emails[0]
+	mails := testenv.Mailbox{Endpoint: endpoint}.To(t, a)
+	require.Len(t, mails, 1, "two alerts are one digest mail")
+	m := mails[0]
 	require.Equal(t, "alerts@example.com", m.From)
-	require.Equal(t, []string{"a@example.com", "b@example.com"}, m.Destination.To)
+	require.Equal(t, []string{a, b}, m.Destination.To)
 	require.Equal(t, "[CRITICAL] 2 alerts in orders Bcc: attacker@evil.example", m.Subject)
 	require.Contains(t, m.Body.HTML, "&lt;script&gt;")
 	require.NotContains(t, m.Body.HTML, "<script")
