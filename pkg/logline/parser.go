@@ -60,33 +60,66 @@ func (p *Parser) parse(msg string) Event {
 	if s == "" {
 		return Event{}
 	}
+	var flags uint8
 	if s[0] == '{' {
-		if ev, ok := p.parseJSON(msg, s); ok {
+		flags = prefilter(s)
+		if ev, ok := p.parseJSON(msg, s, flags, true); ok {
 			return ev
 		}
 		// Invalid JSON (e.g. an API Gateway template that quotes
 		// $context.error.messageString) is classified as text.
-	} else if 'A' <= s[0] && s[0] <= 'Z' {
-		if ev, ok := parsePlatformText(s); ok {
-			return ev
+	} else {
+		if 'A' <= s[0] && s[0] <= 'Z' {
+			if ev, ok := parsePlatformText(s); ok {
+				return ev
+			}
+		}
+		flags = prefilter(s)
+	}
+	// Only lines that may matter pay for cutting the runtime prefix.
+	if flags&(hitAuth|hitCrash) != 0 {
+		if id, payload, ok := cutRuntimePrefix(s); ok {
+			return p.parseRuntimeLine(msg, s, id, payload, flags)
 		}
 	}
-	return p.parseText(s, prefilter(s))
+	return p.parseText(s, s, flags)
 }
 
-// parseText classifies a non-platform text line.
-func (p *Parser) parseText(s string, flags uint8) Event {
+// parseRuntimeLine classifies a Lambda runtime text line by its payload: a
+// JSON payload as the structured record it is, anything else as text. The
+// prefix's request id, written by the runtime, wins over the payload's.
+func (p *Parser) parseRuntimeLine(msg, line, id, payload string, flags uint8) Event {
+	payload = strings.TrimLeft(payload, " \t\r\n")
+	var ev Event
+	ok := false
+	if payload != "" && payload[0] == '{' {
+		// User regexps were written against whole lines: they still come first.
+		if ev, ok = p.matchTextRules(line, flags); !ok {
+			ev, ok = p.parseJSON(msg, payload, flags, false)
+		}
+	}
+	if !ok {
+		ev = p.parseText(line, payload, flags)
+	}
+	if ev.Kind != KindOther && id != "" {
+		ev.RequestID = id
+	}
+	return ev
+}
+
+// parseText classifies a non-platform text line. User rules see the whole
+// line; the built-in matchers read s, the line without a runtime prefix.
+func (p *Parser) parseText(line, s string, flags uint8) Event {
 	if flags&hitTimeout != 0 {
 		if ev, ok := parseTimeoutText(s); ok {
 			return ev
 		}
 	}
-	for _, r := range p.textRules {
-		if r.mayMatch(s, flags&hitAuth != 0) {
-			if ev, ok := r.matchText(s); ok {
-				return ev
-			}
-		}
+	if ev, ok := p.matchTextRules(line, flags); ok {
+		return ev
+	}
+	if s == "" {
+		return Event{}
 	}
 	if flags&hitAuth != 0 {
 		if ev, ok := parseAuthText(s); ok {
@@ -99,6 +132,18 @@ func (p *Parser) parseText(s string, flags uint8) Event {
 		}
 	}
 	return Event{}
+}
+
+// matchTextRules runs the user's regexp rules.
+func (p *Parser) matchTextRules(s string, flags uint8) (Event, bool) {
+	for _, r := range p.textRules {
+		if r.mayMatch(s, flags&hitAuth != 0) {
+			if ev, ok := r.matchText(s); ok {
+				return ev, true
+			}
+		}
+	}
+	return Event{}, false
 }
 
 // parseAuthText runs the built-in text matchers, most structured first.
@@ -141,10 +186,10 @@ func parseAuthText(s string) (Event, bool) {
 func textIPOnly(s string) netip.Addr { ip, _ := textIP(s); return ip }
 
 // parseJSON classifies a message that starts with '{'. ok is false when it
-// is not valid JSON.
-func (p *Parser) parseJSON(msg, s string) (Event, bool) {
-	platform := strings.Contains(s, `"platform.`)
-	flags := prefilter(s)
+// is not valid JSON. Platform records are recognised only when they are the
+// whole message: an application that logs one is not the platform.
+func (p *Parser) parseJSON(msg, s string, flags uint8, platformOK bool) (Event, bool) {
+	platform := platformOK && strings.Contains(s, `"platform.`)
 	if !platform && flags&(hitAuth|hitCrash) == 0 && !p.jsonRuleMay(s) {
 		return Event{}, true
 	}
