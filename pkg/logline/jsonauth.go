@@ -18,6 +18,8 @@ const (
 	keyStatus
 	keyResponseType
 	keyRequestish
+	keyPath // also requestish
+	keyContainer
 	keyRequestID
 	keyEventName // CloudTrail
 	keyEventSource
@@ -49,8 +51,12 @@ func classifyKey(key []byte) int {
 		return keyStatus
 	case "responsetype", "errorresponsetype", "gatewayresponsetype":
 		return keyResponseType
-	case "httpmethod", "method", "resourcepath", "routekey", "path", "protocol", "uri", "url":
+	case "httpmethod", "method", "protocol":
 		return keyRequestish
+	case "resourcepath", "routekey", "path", "uri", "url", "originalurl", "requesturi", "requestpath":
+		return keyPath
+	case "data", "details", "detail", "context", "ctx":
+		return keyContainer
 	case "requestid", "awsrequestid":
 		return keyRequestID
 	case "eventname":
@@ -69,72 +75,107 @@ type jsonFields struct {
 	texts                  [6]*fastjson.Value
 	nTexts                 int
 	status, responseType   *fastjson.Value
+	nStatus, nPath         *fastjson.Value // from a nested record, e.g. pino-http's req and res
 	requestID              *fastjson.Value
+	containers             [3]*fastjson.Value
+	nContainers            int
 	requestish, cloudTrail bool
 	hasEventName           bool
 }
 
+// collect reads the top-level fields, then the fields of up to three
+// container objects ({"message":{…}}, {"data":{…}}, ECS's {"event":{…}}):
+// structured loggers put the whole record there, so their fields count as
+// the record's own, though a top-level field of the same kind wins.
 func (f *jsonFields) collect(o *fastjson.Object) {
 	o.Visit(func(key []byte, v *fastjson.Value) {
-		switch classifyKey(key) {
-		case keyUser:
-			if f.user == nil {
-				f.user = v
-			}
-		case keyIP:
-			if f.ip == nil {
-				f.ip = v
-			}
-		case keyXFF:
-			if f.xff == nil {
-				f.xff = v
-			}
-		case keyText:
-			if f.nTexts < len(f.texts) {
-				f.texts[f.nTexts] = v
-				f.nTexts++
-			}
-		case keyStatus:
-			if f.status == nil {
-				f.status = v
-			}
-		case keyResponseType:
-			f.responseType = v
-		case keyRequestish:
-			f.requestish = true
-		case keyRequestID:
-			f.requestish = true
-			if f.requestID == nil {
-				f.requestID = v
-			}
+		switch k := classifyKey(key); k {
 		case keyEventName:
 			f.hasEventName = true
 		case keyEventSource:
 			f.cloudTrail = true
-		case keyNone:
-			if v.Type() == fastjson.TypeObject {
-				f.collectNested(v)
-			}
+		default:
+			f.add(k, v)
 		}
 	})
 	f.cloudTrail = f.cloudTrail && f.hasEventName
+	for _, c := range f.containers[:f.nContainers] {
+		c.GetObject().Visit(func(key []byte, v *fastjson.Value) {
+			if k := classifyKey(key); k != keyContainer && (k != keyText || v.Type() != fastjson.TypeObject) {
+				f.add(k, v)
+			} else if v.Type() == fastjson.TypeObject {
+				f.collectNested(v) // one level further, attribution only
+			}
+		})
+	}
 }
 
+// add records one field of the record (top level or container).
+func (f *jsonFields) add(k int, v *fastjson.Value) {
+	isObj := v.Type() == fastjson.TypeObject
+	switch k {
+	case keyUser:
+		setFirst(&f.user, v)
+	case keyIP:
+		setFirst(&f.ip, v)
+	case keyXFF:
+		setFirst(&f.xff, v)
+	case keyText, keyContainer:
+		if isObj {
+			if f.nContainers < len(f.containers) {
+				f.containers[f.nContainers] = v
+				f.nContainers++
+			}
+		} else if k == keyText && f.nTexts < len(f.texts) {
+			f.texts[f.nTexts] = v
+			f.nTexts++
+		}
+	case keyStatus:
+		setFirst(&f.status, v)
+	case keyResponseType:
+		f.responseType = v
+	case keyRequestish, keyPath:
+		f.requestish = true
+	case keyRequestID:
+		f.requestish = true
+		setFirst(&f.requestID, v)
+	case keyNone:
+		if isObj {
+			f.collectNested(v)
+		}
+	}
+}
+
+func setFirst(dst **fastjson.Value, v *fastjson.Value) {
+	if *dst == nil {
+		*dst = v
+	}
+}
+
+// collectNested reads a nested object's attribution and, for request
+// records such as pino-http's {"req":{"url","remoteAddress","headers"},
+// "res":{"statusCode"}}, the path and status. A "headers" object is read one
+// level further for X-Forwarded-For.
 func (f *jsonFields) collectNested(v *fastjson.Value) {
-	o, _ := v.Object()
-	o.Visit(func(key []byte, v *fastjson.Value) {
+	v.GetObject().Visit(func(key []byte, v *fastjson.Value) {
 		switch classifyKey(key) {
 		case keyUser:
-			if f.nUser == nil {
-				f.nUser = v
-			}
+			setFirst(&f.nUser, v)
 		case keyIP:
-			if f.nIP == nil {
-				f.nIP = v
-			}
+			setFirst(&f.nIP, v)
 		case keyXFF:
-			if f.nXFF == nil {
-				f.nXFF = v
+			setFirst(&f.nXFF, v)
+		case keyStatus:
+			setFirst(&f.nStatus, v)
+		case keyPath:
+			setFirst(&f.nPath, v)
+		case keyNone:
+			if string(key) == "headers" && v.Type() == fastjson.TypeObject {
+				v.GetObject().Visit(func(key []byte, v *fastjson.Value) {
+					if classifyKey(key) == keyXFF {
+						setFirst(&f.nXFF, v)
+					}
+				})
 			}
 		}
 	})
@@ -211,8 +252,7 @@ func parseAuthJSON(msg string, v *fastjson.Value) (Event, bool) {
 		}
 	}
 	if kind == KindOther {
-		kind, reason = httpAuthFailure(&f)
-		rule = RuleAPIGWAccess
+		kind, reason, rule = httpAuthFailure(&f)
 	}
 	var textMsg string
 	if kind == KindOther {
@@ -246,39 +286,6 @@ func parseAuthJSON(msg string, v *fastjson.Value) (Event, bool) {
 		ev.RequestID = retain(msg, f.requestID.GetStringBytes())
 	}
 	return ev, true
-}
-
-// httpAuthFailure reads API Gateway style access records (user-defined JSON
-// where every value is a string and "-" means missing): a 401/403 status on
-// a request record, or an auth-failure gateway response type.
-func httpAuthFailure(f *jsonFields) (Kind, string) {
-	if f.responseType != nil {
-		if r := apigwAuthResponse(string(f.responseType.GetStringBytes())); r != "" {
-			return KindAuthFailure, r
-		}
-	}
-	if f.status == nil || !(f.requestish || f.ip != nil) {
-		return KindOther, ""
-	}
-	code := 0
-	switch f.status.Type() {
-	case fastjson.TypeNumber:
-		code = f.status.GetInt()
-	case fastjson.TypeString:
-		switch string(f.status.GetStringBytes()) {
-		case "401":
-			code = 401
-		case "403":
-			code = 403
-		}
-	}
-	switch code {
-	case 401:
-		return KindAuthFailure, "http_401"
-	case 403:
-		return KindAuthFailure, "http_403"
-	}
-	return KindOther, ""
 }
 
 // appAuthOutcome reads structured application logs: a phrase ("Login

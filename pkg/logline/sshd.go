@@ -14,6 +14,7 @@ const (
 	RuleAccessLog    = "web_access_log"
 	RuleAPIGWExec    = "apigw_execution"
 	RuleAPIGWAccess  = "apigw_access"
+	RuleJSONAccess   = "json_access_log" // request loggers with nested req/res (pino-http)
 	RuleOWASP        = "owasp_vocabulary"
 	RuleGenericText  = "generic_text"
 	RuleJSONApp      = "json_app"
