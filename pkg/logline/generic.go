@@ -108,6 +108,9 @@ var genericPhrases = [...]struct {
 	{"successfully authenticated", KindAuthSuccess, "login_success"},
 	{"sign-in succeeded", KindAuthSuccess, "login_success"},
 	{"signed in successfully", KindAuthSuccess, "login_success"},
+	{"successfully signed in", KindAuthSuccess, "login_success"},
+	{"accepted login", KindAuthSuccess, "login_success"},
+	{"login accepted", KindAuthSuccess, "login_success"},
 }
 
 // needsAttribution marks reasons too generic to count without a user or IP:
@@ -132,31 +135,32 @@ func init() {
 }
 
 // genericPhrase returns the highest-priority known phrase in s (earlier in
-// genericPhrases wins) and the index just past it.
-func genericPhrase(s string) (kind Kind, reason string, end int) {
-	best, bestEnd := len(genericPhrases), 0
+// genericPhrases wins), where it starts and the index just past it.
+func genericPhrase(s string) (kind Kind, reason string, start, end int) {
+	best := len(genericPhrases)
 	for i := 0; i < len(s); i++ {
 		for _, pi := range phraseByFirst[s[i]] {
 			if int(pi) < best && hasPrefixFold(s[i:], genericPhrases[pi].text) {
-				best, bestEnd = int(pi), i+len(genericPhrases[pi].text)
+				best, start = int(pi), i
 			}
 		}
 	}
 	if best == len(genericPhrases) {
-		return KindOther, "", 0
+		return KindOther, "", 0, 0
 	}
-	return genericPhrases[best].kind, genericPhrases[best].reason, bestEnd
+	p := &genericPhrases[best]
+	return p.kind, p.reason, start, start + len(p.text)
 }
 
 // parseGenericText classifies free text such as "login failed for bob from
 // 203.0.113.9" or "Authentication failed for user 'alice' (ip=203.0.113.9)".
 func parseGenericText(s string) (Event, bool) {
-	kind, reason, end := genericPhrase(s)
+	kind, reason, start, end := genericPhrase(s)
 	if kind == KindOther {
-		return Event{}, false
+		return parseUserLoggedIn(s)
 	}
 	ip, ipAt := textIP(s)
-	user := textUser(s[end:], ipAt-end)
+	user := phraseUser(s, start, end, ipAt-end)
 	if needsAttribution(reason) && user == "" && !ip.IsValid() {
 		return Event{}, false
 	}

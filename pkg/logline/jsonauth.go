@@ -273,12 +273,12 @@ func parseAuthJSON(msg string, v *fastjson.Value) (Event, bool) {
 			ip = tip
 		}
 		if !hasUserField && user == "" {
-			_, _, end := genericPhrase(textMsg)
+			_, _, start, end := genericPhrase(textMsg)
 			limit := -1
 			if !hasIPField {
 				limit = ipAt - end
 			}
-			user = retainS(msg, textUser(textMsg[end:], limit))
+			user = retainS(msg, phraseUser(textMsg, start, end, limit))
 		}
 	}
 	ev := authEvent(kind, rule, reason, user, ip)
@@ -298,7 +298,7 @@ func appAuthOutcome(f *jsonFields) (kind Kind, reason, msg string) {
 			continue
 		}
 		s := unsafeStr(t.GetStringBytes())
-		if k, r, _ := genericPhrase(s); k != KindOther {
+		if k, r, _, _ := genericPhrase(s); k != KindOther {
 			return k, r, s
 		}
 		if containsAnyFold(s, "reset", "forgot", "recover") {
