@@ -76,6 +76,9 @@ func (p *Parser) parse(msg string) Event {
 		}
 		flags = prefilter(s)
 	}
+	if flags == 0 && len(p.textRules) == 0 {
+		return Event{} // the common case: an ordinary application line
+	}
 	// Only lines that may matter pay for cutting the runtime prefix.
 	if flags&(hitAuth|hitCrash) != 0 {
 		if id, payload, ok := cutRuntimePrefix(s); ok {

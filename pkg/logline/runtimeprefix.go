@@ -1,5 +1,7 @@
 package logline
 
+import "strings"
+
 // Lambda's Node and Python runtimes prefix every application line in TEXT
 // log format (formats.md §3.4):
 //
@@ -37,12 +39,13 @@ func cutRuntimePrefix(s string) (id, payload string, ok bool) {
 		}
 		return id, rest, true
 	}
-	// Node.
-	ts, rest, ok := cutField(s, '\t')
-	if !ok || !isTimestamp(ts) {
+	// Node: the time has a fixed length, so its tab is at a fixed position
+	// ("2024-06-07T19:11:20.564Z\t"); anything else is no runtime line.
+	const nodeTime = len("2024-06-07T19:11:20.564Z")
+	if len(s) <= nodeTime || s[nodeTime] != '\t' || !isTimestamp(s[:nodeTime]) {
 		return "", "", false
 	}
-	id, rest, ok = cutField(rest, '\t')
+	id, rest, ok := cutField(s[nodeTime+1:], '\t')
 	if !ok || !(id == "undefined" || isRequestID(id)) {
 		return "", "", false
 	}
@@ -58,12 +61,11 @@ func cutRuntimePrefix(s string) (id, payload string, ok bool) {
 
 // cutField splits s at the first sep within maxPrefixField bytes.
 func cutField(s string, sep byte) (field, rest string, ok bool) {
-	for i := 0; i < len(s) && i <= maxPrefixField; i++ {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
+	i := strings.IndexByte(s[:min(len(s), maxPrefixField+1)], sep)
+	if i < 0 {
+		return "", "", false
 	}
-	return "", "", false
+	return s[:i], s[i+1:], true
 }
 
 // isTimestamp checks the shape of an RFC 3339 time: "2024-06-07T19:11:20…".
