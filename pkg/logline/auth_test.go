@@ -255,3 +255,14 @@ func TestJSONSuccessPhrases(t *testing.T) {
 	// A logger field is not a login.
 	require.Equal(t, KindOther, p.Parse(`{"level":"info","logger":"app.db","msg":"pool resized","ip":"10.0.0.1"}`).Kind)
 }
+
+func TestJSONUnauthenticatedIsNotASuccess(t *testing.T) {
+	p := Default()
+	for _, msg := range []string{
+		`{"level":"warn","msg":"User must be logged in","user":"bob","ip":"203.0.113.7"}`,
+		`{"level":"info","message":"request rejected: user not signed in","ip":"203.0.113.7"}`,
+		`{"level":"info","message":"not authenticated","ip":"203.0.113.7"}`,
+	} {
+		require.Equal(t, KindOther, p.Parse(msg).Kind, msg)
+	}
+}

@@ -304,6 +304,12 @@ func appAuthOutcome(f *jsonFields) (kind Kind, reason, msg string) {
 		if containsAnyFold(s, "reset", "forgot", "recover") {
 			return KindOther, "", ""
 		}
+		// "You must be logged in", "user not signed in": an unauthenticated
+		// request, neither a failed login nor (worse, for compromise
+		// detection) a successful one.
+		if containsAnyFold(s, "not logged in", "be logged in", "not signed in", "be signed in", "not authenticated") {
+			return KindOther, "", ""
+		}
 		topic = topic || containsAnyFold(s, "login", "logon", "log_in", "log-in", "log in", "signin", "sign_in",
 			"sign-in", "sign in", "authent", "authn", "password", "credential", "logged in", "signed in")
 		fail = fail || containsAnyFold(s, "fail", "denied", "invalid", "incorrect", "wrong", "reject", "refused",
