@@ -20,17 +20,18 @@ type inputFile struct {
 }
 
 // expandInputs turns FILE|DIR|- arguments into files, directories walked in
-// lexical order so that replays are reproducible.
-func expandInputs(args []string) ([]inputFile, error) {
-	var out []inputFile
+// lexical order so that runs are reproducible. An unreadable entry is
+// reported in errs and the walk goes on with the rest.
+func expandInputs(args []string) (files []inputFile, errs []error) {
 	for _, arg := range args {
 		if arg == "-" {
-			out = append(out, inputFile{path: "-", name: "stdin"})
+			files = append(files, inputFile{path: "-", name: "stdin"})
 			continue
 		}
-		err := filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+		_ = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				errs = append(errs, fmt.Errorf("input %s: %w", path, err))
+				return nil
 			}
 			if d.IsDir() {
 				if path != arg && strings.HasPrefix(d.Name(), ".") {
@@ -38,21 +39,19 @@ func expandInputs(args []string) ([]inputFile, error) {
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".") {
+			if !d.Type().IsRegular() || (path != arg && strings.HasPrefix(d.Name(), ".")) {
 				return nil
 			}
 			info, err := d.Info()
 			if err != nil {
-				return err
+				errs = append(errs, fmt.Errorf("input %s: %w", path, err))
+				return nil
 			}
-			out = append(out, inputFile{path: path, name: path, size: info.Size()})
+			files = append(files, inputFile{path: path, name: path, size: info.Size()})
 			return nil
 		})
-		if err != nil {
-			return nil, fmt.Errorf("input %s: %w", arg, err)
-		}
 	}
-	return out, nil
+	return files, errs
 }
 
 func readInput(path string) ([]byte, error) {

@@ -6,9 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/logwarden/logwarden/pkg/cwlogs"
@@ -125,35 +122,20 @@ func (c *parseCmd) fail(err error) {
 	fmt.Fprintf(c.stderr, "logwarden parse: %v\n", err)
 }
 
-// arg processes one command-line input: stdin, a file or a directory tree.
+// arg processes one command-line input: stdin, a file or a directory tree
+// (walked as replay walks it, so both commands read the same files).
 func (c *parseCmd) arg(arg string) {
-	if arg == "-" {
-		data, err := io.ReadAll(os.Stdin)
-		if err != nil {
-			c.fail(fmt.Errorf("stdin: %w", err))
-			return
-		}
-		c.input("stdin", data)
-		return
-	}
-	err := filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			c.fail(err) // unreadable entry: report it and go on with the rest
-			return nil
-		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			c.fail(err)
-			return nil
-		}
-		c.input(path, data)
-		return nil
-	})
-	if err != nil {
+	files, errs := expandInputs([]string{arg})
+	for _, err := range errs {
 		c.fail(err)
+	}
+	for _, f := range files {
+		data, err := readInput(f.path)
+		if err != nil {
+			c.fail(err) // unreadable input: report it and go on with the rest
+			continue
+		}
+		c.input(f.name, data)
 	}
 }
 

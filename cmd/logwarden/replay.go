@@ -127,9 +127,10 @@ func replay(ctx context.Context, o replayOpts, inputs []string) (int, error) {
 	r := &replayer{o: o, proc: &pipeline.Processor{Parser: parser, State: stores.State, Thresholds: cache}}
 	r.disp = alerting.New(stores.State, notifiers, cache.RouteFor(ctx, func() time.Time { return clock }), logrus.NewEntry(log))
 	r.stats.detected, r.stats.suppressed = map[string]int{}, map[string]int{}
-	files, err := expandInputs(inputs)
-	if err != nil {
-		return 0, err
+	files, errs := expandInputs(inputs)
+	for _, err := range errs {
+		r.stats.failed++
+		fmt.Fprintln(o.stderr, "error:", err)
 	}
 	r.prog = newProgress(o.stderr, o.progress, files)
 	start := time.Now()
