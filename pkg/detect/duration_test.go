@@ -138,3 +138,33 @@ func TestColdStartAnomaly(t *testing.T) {
 	}
 	require.Equal(t, []string{"cold_start_anomaly/resolved"}, types(got))
 }
+
+// TestDurationCanaryStillAlerts: an alias shifting traffic between versions
+// 7 and 8 interleaves their streams; the older version's batches must not
+// count as deploys, or the baseline would re-learn every batch and a real
+// regression on the new version would never fire.
+func TestDurationCanaryStillAlerts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	r := newRunner(t, Defaults())
+	_, at := warmSeries(r, rng, t0, 200, 100) // version 7
+	var alerts []Alert
+	for i := range 40 {
+		var obs []Observation
+		for j := range 10 {
+			o := report(at, 100*math.Exp(0.2*rng.NormFloat64()), fmt.Sprint("c", i, j))
+			if i >= 20 {
+				o.Event.DurationMs *= 10 // both versions hit a slow dependency
+			}
+			if i%2 == 1 {
+				o.LogStream = "2026/03/02/[8]fedcba"
+			}
+			obs = append(obs, o)
+			at = at.Add(20 * time.Second)
+		}
+		alerts = append(alerts, r.feed("fn", obs)...)
+	}
+	require.Contains(t, types(alerts), TypeDuration+"/"+StatusFiring, "the regression fires despite interleaved versions")
+	view, err := DescribeBaseline(r.state["fn#fn"])
+	require.NoError(t, err)
+	require.Equal(t, "8", view.Version)
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,7 +118,7 @@ func (e *fnEval) apply() {
 // report feeds one REPORT to the duration, cold start, memory and cost detectors.
 func (e *fnEval) report(o *Observation) {
 	ev := &o.Event
-	if v := streamVersion(o.LogStream); v != "" && v != e.rec.Version {
+	if v := streamVersion(o.LogStream); v != "" && supersedes(v, e.rec.Version) {
 		if e.rec.Version != "" {
 			e.relearn(o, v)
 		}
@@ -285,6 +286,30 @@ func streamVersion(stream string) string {
 		return ""
 	}
 	return stream[i+1 : i+j]
+}
+
+// supersedes reports whether version v replaces cur as the function's
+// current code. Only a move forward counts: with an alias shifting traffic
+// between two versions (canary, linear deployments), or $LATEST invoked
+// beside published versions, the streams of both interleave, and treating
+// every switch as a deploy would keep the baselines re-learning forever.
+func supersedes(v, cur string) bool {
+	switch {
+	case v == cur:
+		return false
+	case cur == "":
+		return true
+	case v == "$LATEST":
+		return false // a test of unpublished code beside published versions
+	case cur == "$LATEST":
+		return true // versions are being published now
+	}
+	nv, err1 := strconv.ParseUint(v, 10, 64)
+	nc, err2 := strconv.ParseUint(cur, 10, 64)
+	if err1 != nil || err2 != nil {
+		return true
+	}
+	return nv > nc
 }
 
 func nonEmpty(s string) []string {

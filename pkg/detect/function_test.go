@@ -145,3 +145,20 @@ func TestStreamVersion(t *testing.T) {
 	require.Equal(t, "$LATEST", streamVersion("2019/03/13/[$LATEST]94fa867e"))
 	require.Equal(t, "", streamVersion("i-0123"))
 }
+
+func TestSupersedes(t *testing.T) {
+	for _, c := range []struct {
+		v, cur string
+		want   bool
+	}{
+		{"39", "", true},
+		{"39", "39", false},
+		{"40", "39", true},
+		{"39", "40", false}, // canary: the older version's streams keep coming
+		{"$LATEST", "40", false},
+		{"1", "$LATEST", true},
+		{"v2", "v1", true}, // not a number: any change counts
+	} {
+		require.Equal(t, c.want, supersedes(c.v, c.cur), "%s over %s", c.v, c.cur)
+	}
+}
