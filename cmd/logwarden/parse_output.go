@@ -98,6 +98,8 @@ func parseAppendEventJSON(b []byte, batch *cwlogs.Batch, ev *cwlogs.LogEvent, e 
 		if e.IP.IsValid() {
 			b = parseAppendStrField(b, "ip", e.IP.String(), true)
 		}
+		b = parseAppendStrField(b, "host", e.Host, false)
+		b = parseAppendStrField(b, "ip_from", e.IPFrom, false)
 		b = parseAppendStrField(b, "user", e.User, false)
 		b = parseAppendStrField(b, "reason", e.Reason, false)
 		b = parseAppendStrField(b, "rule", e.Rule, false)
@@ -230,6 +232,8 @@ func parseFacts(ev *cwlogs.LogEvent, e *logline.Event) string {
 		if e.IP.IsValid() {
 			add("ip", e.IP.String())
 		}
+		add("host", e.Host)
+		add("ip_from", e.IPFrom)
 		add("user", strconv.Quote(e.User))
 		add("reason", e.Reason)
 		add("rule", e.Rule)

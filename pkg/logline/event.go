@@ -69,6 +69,19 @@ type Event struct {
 	IP   netip.Addr
 	User string
 	Rule string // name of the rule that matched
+
+	// Host is the peer's name when the service's address slot holds a
+	// hostname rather than an address; it is kept as written (no DNS
+	// lookup) and IP stays zero.
+	Host string
+	// IPFrom names the structural slot IP (or Host) was read from, e.g.
+	// "sshd.from", "nginx.client", "apigw.sourceIp", "json.ip",
+	// "xff.rightmost_untrusted", so operators can audit attribution.
+	IPFrom string
+	// Forwarded is the X-Forwarded-For value IP was chosen from, kept so
+	// that detection can walk it again with a function's trusted proxies.
+	// Empty unless IP came from a forwarding header.
+	Forwarded string
 }
 
 // ColdStart reports whether a REPORT describes a cold start (init or restore).
