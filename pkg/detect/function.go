@@ -229,8 +229,9 @@ func (e *fnEval) memory(o *Observation) {
 			sev = SeverityCritical
 		}
 		a := e.alert(TypeMemory, sev, o, "")
-		a.Summary = fmt.Sprintf("max memory used %d MB of %d MB (%.0f %%, threshold %.0f %%)",
-			ev.MaxMemoryUsedMB, ev.MemorySizeMB, pct, e.th.MemoryPercent)
+		// "%.4g": 90.4 % must not print as "90 %, threshold 90 %".
+		a.Summary = fmt.Sprintf("max memory used %d MB of %d MB (%.4g %% ≥ threshold %.4g %%)",
+			ev.MaxMemoryUsedMB, ev.MemorySizeMB, round2(pct), e.th.MemoryPercent)
 		a.Value, a.Baseline, a.Unit, a.Samples = round2(pct), e.th.MemoryPercent, "%", 1
 		a.RequestIDs = nonEmpty(ev.RequestID)
 		e.alerts = append(e.alerts, a)

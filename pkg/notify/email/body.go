@@ -14,17 +14,18 @@ import (
 // allows more, but nobody reads past this.
 const maxSubject = 200
 
-// Subject says severity, type and function on one line: "[CRITICAL]
-// Duration anomaly in orders". CR and LF never reach the header (header
-// injection); render.Clean already turned them into spaces.
+// Subject is the alert's headline ("CRITICAL · Brute force · login —
+// 203.0.113.7: 41 failed logins ≥ threshold 10"), the same line Slack
+// notifications show; a digest says how many alerts and where. CR and LF
+// never reach the header (header injection): render.Clean turns them into
+// spaces.
 func Subject(cs []render.Content) string {
 	if len(cs) == 0 {
 		return "[logwarden] no alerts"
 	}
 	var s string
 	if len(cs) == 1 {
-		c := cs[0]
-		s = fmt.Sprintf("[%s] %s in %s", statusWord(c), render.TypeTitle(c.Alert.Type), orDash(c.Alert.Function))
+		s = cs[0].Headline
 	} else {
 		fns := map[string]bool{}
 		for _, c := range cs {
@@ -92,24 +93,22 @@ func HTML(cs []render.Content) (string, error) {
 }
 
 var page = template.Must(template.New("alert").Funcs(template.FuncMap{
-	"join": strings.Join,
-	"link": link,
+	"join":  strings.Join,
+	"link":  link,
+	"lists": render.Lists,
 }).Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#1d1c1d">
 {{range .Alerts}}
 <div style="border-left:4px solid {{if .Resolved}}#2eb67d{{else if eq .Alert.Severity "critical"}}#e01e5a{{else}}#ecb22e{{end}};padding:4px 12px;margin:12px 0">
-<h2 style="margin:4px 0">{{.Title}}</h2>
+<h2 style="margin:4px 0">{{.Headline}}</h2>
 {{if .What}}<p>{{.What}}</p>{{end}}
-{{if .Measure}}<p><strong>{{.Measure}}</strong></p>{{end}}
 <table style="border-collapse:collapse">
 {{range .Facts}}<tr><td style="padding:2px 12px 2px 0;color:#616061">{{.Label}}</td><td>{{.Value}}</td></tr>
-{{end}}{{if .TopIPs}}<tr><td style="padding:2px 12px 2px 0;color:#616061">Top IPs</td><td>{{join .TopIPs ", "}}</td></tr>
-{{end}}{{if .TopUsers}}<tr><td style="padding:2px 12px 2px 0;color:#616061">Top users</td><td>{{join .TopUsers ", "}}</td></tr>
-{{end}}{{if .RequestIDs}}<tr><td style="padding:2px 12px 2px 0;color:#616061">Request ids</td><td><code>{{join .RequestIDs ", "}}</code></td></tr>
+{{end}}{{range lists .}}<tr><td style="padding:2px 12px 2px 0;color:#616061">{{.Label}}</td><td>{{join .Values ", "}}{{if .Extra}}, {{.Extra}}{{end}}</td></tr>
 {{end}}</table>
 {{if .Links}}<p>{{range $i, $l := .Links}}{{if $i}} · {{end}}{{link $l.URL $l.Label}}{{end}}</p>{{end}}
-{{if .NextStep}}<p><strong>Next step:</strong> {{.NextStep}}</p>{{end}}
+{{if .NextStep}}<p><strong>Next step:</strong> {{range .NextStep}}{{if .Code}}<code>{{.Text}}</code>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}
 </div>
 {{end}}
 <p style="color:#616061;font-size:12px">Sent by logwarden. Tune or mute alerts in the thresholds items (<code>logwarden thresholds</code>).</p>

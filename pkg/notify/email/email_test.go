@@ -60,7 +60,7 @@ func TestHostileContentIsInert(t *testing.T) {
 	require.NotContains(t, subject, "\r")
 	require.NotContains(t, subject, "\n")
 	require.LessOrEqual(t, utf8.RuneCountInString(subject), maxSubject)
-	require.True(t, strings.HasPrefix(subject, "[CRITICAL] Credential stuffing in orders"))
+	require.True(t, strings.HasPrefix(subject, "CRITICAL · Credential stuffing · orders Bcc: attacker@evil.example — 198.51.100.9: "), subject)
 
 	html, err := HTML(cs)
 	require.NoError(t, err)

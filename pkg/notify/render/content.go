@@ -20,6 +20,11 @@ const (
 	MaxSummary = 600
 	MaxName    = 256 // function, log group, stream
 	MaxListed  = 5   // entries of top IPs/users/request ids shown
+	// MaxHeadline is Slack's header limit; subjects and phone
+	// notifications are cut well before it anyway.
+	MaxHeadline = 150
+	// maxFactValue bounds an IP or user name inside the headline.
+	maxFactValue = 48
 )
 
 // Options carries what an alert does not: the region the links point at and
@@ -33,6 +38,9 @@ type Options struct {
 type Field struct {
 	Label string
 	Value string
+	// Log marks a value taken from the logs (function, IP, user), which a
+	// channel shows as literal data (Slack: inline code).
+	Log bool
 }
 
 // Link is one of our own generated links.
@@ -41,36 +49,65 @@ type Link struct {
 	URL   string
 }
 
+// Entry is one value of a top list with its count.
+type Entry struct {
+	Value string
+	Count int
+}
+
+// Span is a piece of text of our own making: prose, or (Code) a command
+// to paste, which each channel marks up its own way (backticks in Slack,
+// <code> in HTML, nothing in plain text) so no markup leaks across media.
+type Span struct {
+	Text string
+	Code bool
+}
+
 // Content is one alert ready to be laid out by a channel. All strings are
-// plain text (not escaped for any medium).
+// plain text (not escaped for any medium); every log-derived one went
+// through Clean.
 type Content struct {
 	Alert    detect.Alert
 	Resolved bool
 	// Title: "CRITICAL · Duration anomaly · orders" (or "RESOLVED · ...").
 	Title string
-	// What the detector said, and the measure line ("p50 29.8 s vs usual
-	// 3.1 s — 9.6×, 214 invocations since 03:12 UTC").
-	What    string
-	Measure string
+	// Headline is the one line an alert is known by: the title and the key
+	// fact (the source IP, the value against its threshold or usual
+	// value). It is the Slack header and notification text and the email
+	// subject, so a phone's lock screen says what happened.
+	Headline string
+	// What is the detector's own sentence, shown once under the headline;
+	// empty when the headline already says it (timeouts, crashes).
+	What string
 	// Where / When / Who, in display order; empty facts are left out.
 	Facts      []Field
-	TopIPs     []string // "203.0.113.7 (41)"
-	TopUsers   []string
+	TopIPs     []Entry
+	TopUsers   []Entry
+	More       Overflow // how many entries the top lists left out
 	RequestIDs []string
 	Links      []Link
-	NextStep   string
+	NextStep   []Span
 }
+
+// Overflow counts the entries left out of the top lists.
+type Overflow struct{ IPs, Users int }
 
 // New renders one alert.
 func New(a detect.Alert, opt Options) Content {
 	a = cleanAlert(a)
 	c := Content{Alert: a, Resolved: a.Status == detect.StatusResolved}
 	c.Title = fmt.Sprintf("%s · %s · %s", statusWord(a), TypeTitle(a.Type), orDash(a.Function))
-	c.What = a.Summary
-	c.Measure = Measure(a)
+	fact := keyFact(a)
+	c.Headline = Truncate(c.Title+" — "+fact, MaxHeadline)
+	if fact == "" {
+		c.Headline = c.Title
+	}
+	if a.Summary != fact {
+		c.What = a.Summary
+	}
 	c.Facts = facts(a, opt)
-	c.TopIPs = counts(a.TopIPs)
-	c.TopUsers = counts(a.TopUsers)
+	c.TopIPs, c.More.IPs = entries(a.TopIPs)
+	c.TopUsers, c.More.Users = entries(a.TopUsers)
 	c.RequestIDs = a.RequestIDs
 	if len(c.RequestIDs) > MaxListed {
 		c.RequestIDs = c.RequestIDs[:MaxListed]
@@ -127,12 +164,17 @@ func facts(a detect.Alert, opt Options) []Field {
 	var f []Field
 	add := func(label, v string) {
 		if v != "" {
-			f = append(f, Field{label, v})
+			f = append(f, Field{Label: label, Value: v})
 		}
 	}
-	add("Function", a.Function)
-	add("Log group", a.LogGroup)
-	add("Log stream", a.LogStream)
+	logged := func(label, v string) {
+		if v != "" {
+			f = append(f, Field{Label: label, Value: v, Log: true})
+		}
+	}
+	logged("Function", a.Function)
+	logged("Log group", a.LogGroup)
+	logged("Log stream", a.LogStream)
 	acct := a.Account
 	if acct == "" {
 		acct = opt.Account
@@ -143,8 +185,8 @@ func facts(a detect.Alert, opt Options) []Field {
 	}
 	add("Account / region", where)
 	add("When", When(a))
-	add("Source IP", a.IP)
-	add("User", a.User)
+	logged("Source IP", a.IP)
+	logged("User", a.User)
 	if a.CostPerHour > 0 {
 		add("Estimated cost", fmt.Sprintf("$%.2f/h", a.CostPerHour))
 	}
@@ -153,11 +195,11 @@ func facts(a detect.Alert, opt Options) []Field {
 
 // When is the time span of the evidence in UTC.
 func When(a detect.Alert) string {
-	if a.Time.IsZero() {
+	if !sane(a.Time) {
 		return ""
 	}
 	end := a.Time.UTC().Format("2006-01-02 15:04:05 UTC")
-	if a.WindowStart.IsZero() || !a.WindowStart.Before(a.Time) {
+	if !sane(a.WindowStart) || !a.WindowStart.Before(a.Time) {
 		return end
 	}
 	start := a.WindowStart.UTC()
@@ -168,17 +210,20 @@ func When(a detect.Alert) string {
 	return start.Format(layout) + " – " + end
 }
 
-func counts(cs []detect.Count) []string {
-	var out []string
+// entries keeps the first MaxListed values and says how many it left out.
+func entries(cs []detect.Count) ([]Entry, int) {
+	var out []Entry
 	for i, c := range cs {
 		if i == MaxListed {
-			out = append(out, fmt.Sprintf("… and %d more", len(cs)-MaxListed))
-			break
+			return out, len(cs) - MaxListed
 		}
-		out = append(out, fmt.Sprintf("%s (%d)", c.Value, c.Count))
+		out = append(out, Entry(c))
 	}
-	return out
+	return out, 0
 }
+
+// EntryText is "203.0.113.7 (41)".
+func EntryText(e Entry) string { return fmt.Sprintf("%s (%d)", e.Value, e.Count) }
 
 func cleanAlert(a detect.Alert) detect.Alert {
 	a.Type = Clean(a.Type, 64)
@@ -230,4 +275,11 @@ func evidenceRange(a detect.Alert) (time.Time, time.Time) {
 		start = end.Add(-5 * time.Minute)
 	}
 	return start.Add(-time.Minute), end.Add(time.Minute)
+}
+
+// sane reports whether t is a time an alert can be about. Decoding rejects
+// events outside 2000–2200 (cwlogs); this keeps an alert built some other
+// way from showing year 292277026596 or a negative span.
+func sane(t time.Time) bool {
+	return t.Year() >= 2000 && t.Year() < 2200
 }

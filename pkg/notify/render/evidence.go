@@ -14,7 +14,7 @@ import (
 var queryValue = regexp.MustCompile(`^[A-Za-z0-9_.:@+=/-]{1,128}$`)
 
 func links(a detect.Alert, opt Options) []Link {
-	if opt.Region == "" || a.LogGroup == "" || a.Time.IsZero() {
+	if opt.Region == "" || a.LogGroup == "" || !sane(a.Time) {
 		return nil
 	}
 	start, end := evidenceRange(a)

@@ -42,15 +42,26 @@ func TestMeasureReadsAtAGlance(t *testing.T) {
 	}{
 		{"duration", detect.Alert{Type: detect.TypeDuration, Value: 29800, Baseline: 3100, Unit: "ms", Samples: 214,
 			WindowStart: since, Time: since.Add(8 * time.Minute)},
-			"duration 29.8 s vs usual 3.1 s — 9.6×, 214 invocations since 03:12 UTC"},
+			"duration 29.8 s vs usual 3.1 s (9.6×), 214 invocations since 03:12 UTC"},
 		{"memory percent", detect.Alert{Type: detect.TypeMemory, Value: 97.5, Baseline: 60, Unit: "%", Samples: 1},
-			"memory used 97.5 % (threshold 60 %), 1 invocation"},
+			"memory used 97.5 % ≥ threshold 60 %, 1 invocation"},
+		{"memory at the threshold", detect.Alert{Type: detect.TypeMemory, Value: 90, Baseline: 90, Unit: "%", Samples: 1},
+			"memory used 90 % ≥ threshold 90 %, 1 invocation"},
+		{"resolved below", detect.Alert{Type: detect.TypeMemory, Status: detect.StatusResolved, Value: 71.2, Baseline: 90, Unit: "%", Samples: 4},
+			"memory used 71.2 % < threshold 90 %, 4 invocations"},
 		{"cost", detect.Alert{Type: detect.TypeCost, Value: 12.4, Baseline: 1.1, Unit: "USD/h"},
-			"cost $12.40/h vs usual $1.10/h — 11.3×"},
+			"cost $12.40/h vs usual $1.10/h (11.3×)"},
 		{"count", detect.Alert{Type: detect.TypeBruteForce, Value: 41, Unit: "failures", Samples: 41},
 			"41 failed logins"},
+		{"brute force threshold", detect.Alert{Type: detect.TypeBruteForce, Value: 41, Baseline: 10, Unit: "failures", Samples: 41,
+			WindowStart: since, Time: since.Add(8 * time.Minute)},
+			"41 failed logins ≥ threshold 10 since 03:12 UTC"},
+		{"stuffing", detect.Alert{Type: detect.TypeCredentialStuffing, Value: 23, Baseline: 10, Unit: "users", Samples: 90},
+			"23 users ≥ threshold 10, 90 failed logins"},
+		{"negative duration", detect.Alert{Type: detect.TypeDuration, Value: -9.2e15, Baseline: 3100, Unit: "ms"},
+			"duration ? vs usual 3.1 s"},
 		{"minutes", detect.Alert{Type: detect.TypeDuration, Value: 150000, Baseline: 60000, Unit: "ms"},
-			"duration 2.5 min vs usual 1 min — 2.5×"},
+			"duration 2.5 min vs usual 1 min (2.5×)"},
 		{"none", detect.Alert{Type: detect.TypeCrash}, ""},
 	}
 	for _, tc := range tests {
@@ -58,26 +69,79 @@ func TestMeasureReadsAtAGlance(t *testing.T) {
 	}
 }
 
-func TestCleanAndTruncate(t *testing.T) {
+// TestCleanShowsHiddenCharacters pins the shared sanitizer every channel
+// and the CLI use: what a reader cannot see is shown escaped, line breaks
+// become spaces, and cuts are in runes, never inside an escape.
+func TestCleanShowsHiddenCharacters(t *testing.T) {
 	tests := []struct {
+		name string
 		in   string
 		max  int
 		want string
 	}{
-		{"a\r\nBcc: x", 0, "a Bcc: x"},
-		{"bad\xffutf8", 0, "bad\uFFFDutf8"},
-		{"héllo wörld", 5, "héll…"},
-		{"日本語テキスト", 4, "日本語…"},
-		{"\u202eevil\x1b[31m", 0, "evil [31m"},
-		{"short", 10, "short"},
+		{"header injection", "a\r\nBcc: x", 0, "a Bcc: x"},
+		{"invalid UTF-8", "bad\xffutf8", 0, "bad\uFFFDutf8"},
+		{"cut in runes", "héllo wörld", 5, "héll…"},
+		{"cut wide runes", "日本語テキスト", 4, "日本語…"},
+		{"short", "short", 10, "short"},
+		{"zero-width space", "adm\u200bin", 0, `adm\u200bin`},
+		{"zero-width joiners", "ad\u200dm\u200cin\u2060", 0, `ad\u200dm\u200cin\u2060`},
+		{"right-to-left override", "\u202egnp.exe", 0, `\u202egnp.exe`},
+		{"bidi isolates and marks", "\u2066a\u2069\u200e\u200f\u061c", 0, `\u2066a\u2069\u200e\u200f\u061c`},
+		{"BOM and soft hyphen", "\ufeffad\u00admin", 0, `\ufeffad\u00admin`},
+		{"terminal escape", "evil\x1b[31m\x07", 0, `evil\u001b[31m\u0007`},
+		{"C1 control", "a\u009bb", 0, `a\u009bb`},
+		{"no-break and ideographic spaces", "admin\u00a0\u3000", 0, `admin\u00a0\u3000`},
+		{"tag characters", "x\U000E0041\U000E007F", 0, `x\U000e0041\U000e007f`},
+		{"Hangul filler", "ad\u3164min", 0, `ad\u3164min`},
+		{"variation selector", "a\ufe0fb", 0, `a\ufe0fb`},
+		{"private use", "a\ue000b", 0, `a\ue000b`},
+		{"line separators", "a\u2028b\u2029c\u0085d\te", 0, "a b c d e"},
+		{"runs of space collapse", "  a \t\n b  ", 0, "a b"},
+		{"cut never splits an escape", "abc\u200bdef", 6, "abc…"},
+		{"escape that fits", "ab\u200b", 8, `ab\u200b`},
+		{"cut drops a trailing space", "abcd efgh", 6, "abcd…"},
+		{"emoji kept", "ok 🔒", 0, "ok 🔒"},
+		{"letters of other scripts kept", "Grüße مرحبا", 0, "Grüße مرحبا"},
 	}
 	for _, tc := range tests {
-		got := Clean(tc.in, tc.max)
-		require.Equal(t, tc.want, got)
-		require.True(t, utf8.ValidString(got))
+		t.Run(tc.name, func(t *testing.T) {
+			got := Clean(tc.in, tc.max)
+			require.Equal(t, tc.want, got)
+			require.True(t, utf8.ValidString(got))
+			if tc.max > 0 {
+				require.LessOrEqual(t, utf8.RuneCountInString(got), tc.max)
+			}
+		})
 	}
 	long := Clean(strings.Repeat("é", 20000), MaxEntity)
 	require.Equal(t, MaxEntity, utf8.RuneCountInString(long))
+	require.True(t, strings.HasSuffix(long, Ellipsis))
+	zw := Clean(strings.Repeat("\u200b", 5000), MaxEntity)
+	require.LessOrEqual(t, utf8.RuneCountInString(zw), MaxEntity)
+	require.True(t, strings.HasPrefix(zw, `\u200b\u200b`))
+}
+
+// FuzzClean: whatever the input, the output is valid UTF-8, within the
+// limit, on one line and free of every character Clean must escape.
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"adm\u200bin", "\u202eevil", "a\r\nb", "\xff\xfe", "日本語", "x\U000E0041"} {
+		f.Add(s, 8)
+	}
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max = max % 200
+		if max < 0 {
+			max = -max
+		}
+		got := Clean(s, max)
+		require.True(t, utf8.ValidString(got))
+		if max > 0 {
+			require.LessOrEqual(t, utf8.RuneCountInString(got), max)
+		}
+		for _, r := range got {
+			require.False(t, hidden(r) || (breaks(r) && r != ' '), "%q left in %q", r, got)
+		}
+	})
 }
 
 func TestContentLinksAndNextStep(t *testing.T) {
@@ -87,11 +151,12 @@ func TestContentLinksAndNextStep(t *testing.T) {
 		RequestIDs: []string{"r1\" | fields secret"}}
 	c := New(a, Options{Region: "eu-west-1", Account: "111122223333"})
 	require.Equal(t, "CRITICAL · Duration anomaly · orders", c.Title)
+	require.Equal(t, "CRITICAL · Duration anomaly · orders — duration 29.8 s vs usual 3.1 s (9.6×)", c.Headline)
 	require.Len(t, c.Links, 2)
 	require.Contains(t, c.Links[1].URL, "arn*3aaws*3alogs*3aeu-west-1*3a999988887777*3alog-group*3a*2faws*2flambda*2forders",
 		"cross-account evidence is queried by ARN")
 	require.NotContains(t, c.Links[1].URL, "secret", "a hostile request id stays out of the query")
-	require.Contains(t, c.NextStep, "logwarden thresholds set function#orders duration_ratio=11")
+	require.Contains(t, c.NextStep, Span{Text: "logwarden thresholds set function#orders duration_ratio=11", Code: true})
 
 	require.Empty(t, New(a, Options{}).Links, "no region, no links")
 	a.Status = detect.StatusResolved

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,41 +10,136 @@ import (
 // Ellipsis marks text that was cut to fit a limit.
 const Ellipsis = "…"
 
-// Clean makes log-derived text safe to place in any message: invalid UTF-8
-// is replaced with U+FFFD, control characters (CR, LF, tabs, escapes,
-// bidi overrides that could disguise the text) become spaces, runs of
-// spaces collapse, and the result is cut to max runes (0: no limit).
+// Clean is the one sanitizer for log-derived text shown to a person, used
+// by every channel (Slack, email, console) and by the CLI's tables:
+//
+//   - invalid UTF-8 becomes U+FFFD;
+//   - line breaks and tabs (CR, LF, VT, FF, NEL, U+2028, U+2029) become one
+//     space, so a value stays on its line (no forged rows, no mail header
+//     injection) and runs of spaces collapse;
+//   - every other character that is invisible or changes how its
+//     neighbours display is shown escaped as \u200b or \U000e0041: control
+//     characters (ESC would drive a terminal), format characters (zero-width
+//     space and joiners, bidi embeddings, overrides and isolates, the BOM,
+//     soft hyphen, tag characters), variation selectors, other default
+//     ignorables (Hangul fillers), private-use characters, noncharacters and
+//     spaces other than U+0020 (U+00A0, U+3000…). "adm\u200bin" must not
+//     read as "admin", nor "\u202egnp.exe" as "exe.png";
+//   - the result is cut to max runes (0: no limit) with an ellipsis, never
+//     inside an escape.
+//
+// Each channel still escapes the result for its medium (HTML, Slack mrkdwn).
 func Clean(s string, max int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	b.Grow(min(len(s), 4*max+4))
-	space, cut := false, false
-	n := 0
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029' {
-			r = ' '
+	var b cleaner
+	b.max = max
+	b.Grow(min(len(s), 4*max+8))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			r = '\uFFFD'
 		}
-		if r == ' ' {
-			if space {
-				continue
-			}
-			space = true
-		} else {
-			space = false
+		var ok bool
+		switch {
+		case breaks(r):
+			ok = b.space()
+		case hidden(r):
+			ok = b.token(escapeRune(r))
+		default:
+			ok = b.token(string(r))
 		}
-		b.WriteRune(r)
-		n++
-		if max > 0 && n > max {
-			cut = true
-			break
+		if !ok {
+			return b.cut()
 		}
 	}
-	out := strings.TrimSpace(b.String())
-	if cut && utf8.RuneCountInString(out) <= max {
-		// The text went on past max; say so even if trimming made it fit.
-		return Truncate(out+" "+Ellipsis, max)
+	return strings.TrimRight(b.String(), " ")
+}
+
+// breaks reports the characters that end a line or move the cursor.
+func breaks(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u2028', '\u2029':
+		return true
 	}
-	return Truncate(out, max)
+	return false
+}
+
+// hidden reports characters a reader cannot see, or that change how the
+// text around them displays.
+func hidden(r rune) bool {
+	if r < 0x7f {
+		return r < 0x20 // C0 controls; the printable ASCII range is plain
+	}
+	return unicode.IsControl(r) ||
+		unicode.In(r, unicode.Cf, unicode.Co, unicode.Zs, unicode.Variation_Selector,
+			unicode.Other_Default_Ignorable_Code_Point, unicode.Noncharacter_Code_Point) ||
+		r == '\u2800' // braille blank: shows as a space but is a letter
+}
+
+// escapeRune writes r the way Go and JSON readers know it: \u200b, or
+// \U0001f600 beyond the BMP.
+func escapeRune(r rune) string {
+	h := strconv.FormatInt(int64(r), 16)
+	if r > 0xFFFF {
+		return `\U` + strings.Repeat("0", 8-len(h)) + h
+	}
+	return `\u` + strings.Repeat("0", 4-len(h)) + h
+}
+
+// cleaner builds Clean's output token by token, remembering where tokens
+// end so that a cut never splits an escape.
+type cleaner struct {
+	strings.Builder
+	max    int
+	n      int   // runes written
+	ends   []int // byte offset after each token (only with a limit)
+	runes  []int // rune count after each token
+	spaced bool  // last token was a space
+}
+
+// token appends t; false means the limit is reached and the text goes on.
+func (c *cleaner) token(t string) bool {
+	c.spaced = false
+	return c.add(t)
+}
+
+func (c *cleaner) add(t string) bool {
+	n := utf8.RuneCountInString(t)
+	if c.max > 0 && c.n+n > c.max {
+		return false
+	}
+	if c.n == 0 && t == " " {
+		return true // no leading space
+	}
+	c.WriteString(t)
+	c.n += n
+	if c.max > 0 {
+		c.ends = append(c.ends, c.Len())
+		c.runes = append(c.runes, c.n)
+	}
+	return true
+}
+
+func (c *cleaner) space() bool {
+	if c.spaced {
+		return true
+	}
+	c.spaced = true
+	return c.add(" ")
+}
+
+// cut ends the text with an ellipsis in the last max runes, dropping whole
+// tokens (and a trailing space) to make room.
+func (c *cleaner) cut() string {
+	s := c.String()
+	k := len(c.ends) - 1
+	for k >= 0 && (c.runes[k] > c.max-1 || s[c.ends[k]-1] == ' ') {
+		k--
+	}
+	if k < 0 {
+		return Ellipsis
+	}
+	return s[:c.ends[k]] + Ellipsis
 }
 
 // CleanLines is Clean for multi-line text of our own making: newlines are

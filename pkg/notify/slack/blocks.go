@@ -22,11 +22,27 @@ const (
 	digestDetails = 10 // alerts shown in full in a digest; the rest are listed
 )
 
-// escape makes log-derived text inert in Slack: with &, < and > escaped,
-// "<!channel>", "<@U123>" and "<http://evil|click>" show as typed instead
-// of pinging or linking (docs.slack.dev/messaging/formatting-message-text).
+// escape makes text inert in Slack: with &, < and > escaped, "<!channel>",
+// "<@U123>" and "<http://evil|click>" show as typed instead of pinging or
+// linking (docs.slack.dev/messaging/formatting-message-text). It is enough
+// for plain_text objects, which Slack never formats.
 func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// code shows a log-derived value inside mrkdwn as inline code. Slack does
+// not apply *bold*, _italic_, ~strike~ or a leading ">" quote inside a code
+// span, so the value renders literally and copies exactly (an operator
+// pastes user names and request ids into searches). A backtick would end
+// the span, so it alone is swapped for the look-alike U+02CB; zero-width
+// tricks to break formatting were rejected because they are the very
+// format characters render.Clean shows escaped, and they would travel
+// with every copy.
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + escape(strings.ReplaceAll(s, "`", "\u02cb")) + "`"
 }
 
 // fit cuts already-escaped text to max runes without leaving half an entity
@@ -47,8 +63,14 @@ func mrkdwn(s string, max int) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, fit(s, max), false, true)
 }
 
+// plain is a plain_text object: Slack applies no formatting at all, which
+// is how log-derived sentences (the detector's summary) are shown.
+func plain(s string, max int) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, fit(escape(s), max), false, false)
+}
+
 func header(s string) *slack.HeaderBlock {
-	return slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, fit(escape(s), maxHeader), false, false))
+	return slack.NewHeaderBlock(plain(s, maxHeader))
 }
 
 // blocks lays out one alert or a digest of several.
@@ -59,7 +81,7 @@ func blocks(cs []render.Content) []slack.Block {
 	out := []slack.Block{header(digestTitle(cs))}
 	for i, c := range cs {
 		if i == digestDetails {
-			out = append(out, slack.NewSectionBlock(mrkdwn(restList(cs[i:]), maxSection), nil, nil))
+			out = append(out, slack.NewSectionBlock(plain(restList(cs[i:]), maxSection), nil, nil))
 			break
 		}
 		out = append(out, slack.NewDividerBlock())
@@ -69,28 +91,27 @@ func blocks(cs []render.Content) []slack.Block {
 }
 
 func alertBlocks(c render.Content) []slack.Block {
-	out := []slack.Block{header(icon(c) + " " + c.Title)}
-	var lead []string
+	out := []slack.Block{header(icon(c) + " " + c.Headline)}
 	if c.What != "" {
-		lead = append(lead, escape(c.What))
-	}
-	if c.Measure != "" {
-		lead = append(lead, "*"+escape(c.Measure)+"*")
-	}
-	if len(lead) > 0 {
-		out = append(out, slack.NewSectionBlock(mrkdwn(strings.Join(lead, "\n"), maxSection), nil, nil))
+		out = append(out, slack.NewSectionBlock(plain(c.What, maxSection), nil, nil))
 	}
 	var fields []*slack.TextBlockObject
 	for _, f := range c.Facts {
-		fields = append(fields, mrkdwn("*"+f.Label+"*\n"+escape(f.Value), maxField))
-	}
-	for _, l := range []struct {
-		label string
-		vals  []string
-	}{{"Top IPs", c.TopIPs}, {"Top users", c.TopUsers}, {"Request ids", c.RequestIDs}} {
-		if len(l.vals) > 0 {
-			fields = append(fields, mrkdwn("*"+l.label+"*\n"+escape(strings.Join(l.vals, "\n")), maxField))
+		v := escape(f.Value)
+		if f.Log {
+			v = code(f.Value)
 		}
+		fields = append(fields, mrkdwn("*"+f.Label+"*\n"+v, maxField))
+	}
+	for _, l := range render.Lists(c) {
+		lines := []string{"*" + l.Label + "*"}
+		for _, v := range l.Values {
+			lines = append(lines, listValue(v))
+		}
+		if l.Extra != "" {
+			lines = append(lines, escape(l.Extra))
+		}
+		fields = append(fields, mrkdwn(strings.Join(lines, "\n"), maxField))
 	}
 	for len(fields) > 0 {
 		n := min(len(fields), maxFields)
@@ -100,26 +121,44 @@ func alertBlocks(c render.Content) []slack.Block {
 	if l := linkLine(c); l != "" {
 		out = append(out, slack.NewSectionBlock(mrkdwn(l, maxSection), nil, nil))
 	}
-	if c.NextStep != "" {
-		out = append(out, slack.NewContextBlock("", mrkdwn("*Next step:* "+escape(c.NextStep), maxContext)))
+	if len(c.NextStep) > 0 {
+		out = append(out, slack.NewContextBlock("", mrkdwn("*Next step:* "+spans(c.NextStep), maxContext)))
 	}
 	return out
 }
 
-// compactBlocks is one alert inside a digest: title, what, measure, when
-// and the links.
-func compactBlocks(c render.Content) []slack.Block {
-	lines := []string{"*" + escape(icon(c)+" "+c.Title) + "*"}
-	if c.What != "" {
-		lines = append(lines, escape(render.Truncate(c.What, 300)))
+// listValue is "`203.0.113.7` (41)": the value in code, our count outside.
+func listValue(v string) string {
+	if i := strings.LastIndex(v, " ("); i > 0 && strings.HasSuffix(v, ")") {
+		return code(v[:i]) + " " + escape(v[i+1:])
 	}
-	if c.Measure != "" {
-		lines = append(lines, escape(c.Measure))
+	return code(v)
+}
+
+// spans writes our own next-step text with its commands as code.
+func spans(sp []render.Span) string {
+	var b strings.Builder
+	for _, s := range sp {
+		if s.Code {
+			b.WriteString(code(s.Text))
+		} else {
+			b.WriteString(escape(s.Text))
+		}
+	}
+	return b.String()
+}
+
+// compactBlocks is one alert inside a digest: headline, the detector's
+// sentence and when (all plain text), then the links.
+func compactBlocks(c render.Content) []slack.Block {
+	lines := []string{icon(c) + " " + c.Headline}
+	if c.What != "" {
+		lines = append(lines, render.Truncate(c.What, 300))
 	}
 	if w := render.When(c.Alert); w != "" {
-		lines = append(lines, escape(w))
+		lines = append(lines, w)
 	}
-	out := []slack.Block{slack.NewSectionBlock(mrkdwn(strings.Join(lines, "\n"), maxSection), nil, nil)}
+	out := []slack.Block{slack.NewSectionBlock(plain(strings.Join(lines, "\n"), maxSection), nil, nil)}
 	if l := linkLine(c); l != "" {
 		out = append(out, slack.NewContextBlock("", mrkdwn(l, maxContext)))
 	}
@@ -160,24 +199,28 @@ func digestTitle(cs []render.Content) string {
 }
 
 func restList(cs []render.Content) string {
-	lines := []string{fmt.Sprintf("*…and %d more:*", len(cs))}
+	lines := []string{fmt.Sprintf("…and %d more:", len(cs))}
 	for _, c := range cs {
-		lines = append(lines, "• "+escape(c.Title))
+		lines = append(lines, "• "+c.Headline)
 	}
 	return strings.Join(lines, "\n")
 }
 
-// fallback is the notification text (push notifications, screen readers).
+// fallback is the message's top-level text: what a phone notification and
+// a screen reader say, so it is the headline with the key fact. Slack
+// formats this text as mrkdwn and a notification cannot show code, so
+// here the formatting characters are swapped for look-alikes
+// (∗ ˍ ∼ ˋ): nobody copies from a notification, and it must not render
+// attacker text bold or struck through.
 func fallback(cs []render.Content) string {
+	s := digestTitle(cs)
 	if len(cs) == 1 {
-		s := cs[0].Title
-		if cs[0].Measure != "" {
-			s += ": " + cs[0].Measure
-		}
-		return fit(escape(s), maxSection)
+		s = cs[0].Headline
 	}
-	return fit(escape(digestTitle(cs)), maxSection)
+	return fit(escape(lookalikes.Replace(s)), maxSection)
 }
+
+var lookalikes = strings.NewReplacer("*", "\u2217", "_", "\u02cd", "~", "\u223c", "`", "\u02cb")
 
 func icon(c render.Content) string {
 	switch {

@@ -88,14 +88,23 @@ func (n *Notifier) Notify(ctx context.Context, alerts ...detect.Alert) (bool, er
 }
 
 func (n *Notifier) postWebhook(ctx context.Context, cs []render.Content) error {
+	return slack.PostWebhookCustomHTTPContext(ctx, n.cfg.WebhookURL, n.http, message(cs))
+}
+
+// Message is the webhook payload logwarden posts for alerts (one message,
+// a digest when there are several): what the golden files pin.
+func Message(alerts []detect.Alert, opt render.Options) *slack.WebhookMessage {
+	return message(render.All(alerts, opt))
+}
+
+func message(cs []render.Content) *slack.WebhookMessage {
 	off := false
-	msg := &slack.WebhookMessage{
+	return &slack.WebhookMessage{
 		Text:        fallback(cs),
 		Blocks:      &slack.Blocks{BlockSet: blocks(cs)},
 		UnfurlLinks: &off,
 		UnfurlMedia: &off,
 	}
-	return slack.PostWebhookCustomHTTPContext(ctx, n.cfg.WebhookURL, n.http, msg)
 }
 
 // postThreaded posts alerts that already have a thread as replies there,
