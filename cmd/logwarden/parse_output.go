@@ -10,6 +10,7 @@ import (
 
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 	"github.com/logwarden/logwarden/pkg/logline"
+	"github.com/logwarden/logwarden/pkg/notify/render"
 )
 
 type parseStats struct {
@@ -243,26 +244,10 @@ func parseFacts(ev *cwlogs.LogEvent, e *logline.Event) string {
 	return strings.Join(f, " ")
 }
 
-// parseSanitize replaces control characters (including ESC and the C1 range)
-// with spaces and invalid UTF-8 with U+FFFD.
-func parseSanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-}
+// parseSanitize is the alerts' sanitizer (render.Clean): control, format
+// and bidi characters show escaped (\u200b), line breaks become spaces and
+// invalid UTF-8 becomes U+FFFD, so a row looks like what the log holds.
+func parseSanitize(s string) string { return render.Clean(s, 0) }
 
 // parseClip shortens s to n runes, keeping the end (the function name is the
 // informative part of a log group such as /aws/lambda/checkout-api).

@@ -139,6 +139,24 @@ func TestParseTableSanitises(t *testing.T) {
 	require.Len(t, lines, 2, "header and one row: %q", out)
 	require.True(t, strings.HasPrefix(lines[0], "TIME (UTC)"))
 	require.Contains(t, lines[1], "2023-11-14T22:13:20.000Z")
+	require.Contains(t, lines[1], `x\u001b[2J`, "the escape is shown, not obeyed")
+}
+
+// TestParseTableShowsHiddenCharacters: zero-width and bidi characters in a
+// user name or a message are shown escaped in the table, as in alerts.
+func TestParseTableShowsHiddenCharacters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hidden.json")
+	doc := `{"messageType":"DATA_MESSAGE","logGroup":"/aws/lambda/login","logStream":"s","logEvents":[` +
+		`{"id":"1","timestamp":1700000000000,"message":"{\"msg\":\"login failed\",\"user\":\"adm\u200bin\",\"ip\":\"203.0.113.9\"}"},` +
+		`{"id":"2","timestamp":1700000000001,"message":"hello \u202egnp.exe \u2066x\u2069 \ufeff"}]}`
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o644))
+	out, stderr, code := parseRunCLI(t, "parse", path)
+	require.Equal(t, 0, code, stderr)
+	for _, raw := range []string{"\u200b", "\u202e", "\u2066", "\u2069", "\ufeff"} {
+		require.NotContains(t, out, raw)
+	}
+	require.Contains(t, out, `adm\u200bin`)
+	require.Contains(t, out, `hello \u202egnp.exe \u2066x\u2069 \ufeff`)
 }
 
 func TestParseUsageAndRules(t *testing.T) {

@@ -30,6 +30,9 @@ const Ellipsis = "…"
 //
 // Each channel still escapes the result for its medium (HTML, Slack mrkdwn).
 func Clean(s string, max int) string {
+	if plainASCII(s) && (max <= 0 || len(s) <= max) {
+		return s // the common case, without allocating
+	}
 	var b cleaner
 	b.max = max
 	b.Grow(min(len(s), 4*max+8))
@@ -53,6 +56,18 @@ func Clean(s string, max int) string {
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// plainASCII reports text Clean would return unchanged: printable ASCII,
+// single spaces, none at either end.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || (c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ')) {
+			return false
+		}
+	}
+	return true
 }
 
 // breaks reports the characters that end a line or move the cursor.
