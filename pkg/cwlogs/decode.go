@@ -34,6 +34,12 @@ type decoder struct {
 
 func (d *decoder) fail(source string, err error) { d.errs = append(d.errs, inputErr(source, err)) }
 
+// batch emits b; the events it lost at decode are errors of the input.
+func (d *decoder) batch(b Batch) {
+	d.errs = append(d.errs, b.Rejected...)
+	d.emit(b)
+}
+
 func (d *decoder) input(data []byte) {
 	max := d.lim.maxInflated()
 	for level := 0; isGzip(data); level++ {
@@ -130,7 +136,11 @@ func (d *decoder) value(s *scanner, src string) (recognised bool, err error) {
 	})
 	if err == nil && isDoc {
 		b.Source, b.Bytes = src, s.i-start
-		d.emit(b)
+		if cerr := check(&b); cerr != nil {
+			d.fail(src, cerr)
+		} else {
+			d.batch(b)
+		}
 	}
 	return recognised, err
 }
@@ -216,7 +226,7 @@ func recordSource(src string, kinesis bool, i int, id string) string {
 func (d *decoder) payload(data []byte, src string) {
 	batches, err := decodePayload(data, d.lim, src, nil)
 	for _, b := range batches {
-		d.emit(b)
+		d.batch(b)
 	}
 	if err != nil {
 		d.fail(src, err)

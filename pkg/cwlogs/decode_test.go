@@ -113,7 +113,7 @@ func TestControlMessage(t *testing.T) {
 
 // Tolerance: unknown fields anywhere, nulls, numeric owner/id, key order.
 func TestTolerance(t *testing.T) {
-	doc := `{"logEvents":[{"extra":{"a":[1,2,{"b":null}]},"message":"m","timestamp":-5,"id":12345}],
+	doc := `{"logEvents":[{"extra":{"a":[1,2,{"b":null}]},"message":"m","timestamp":1700000000000,"id":12345}],
 		"owner":123456789012,"subscriptionFilters":null,"logGroup":null,"messageType":"DATA_MESSAGE",
 		"emitSystemFields":{"@aws.account":"1"},"policyLevel":"LOG_GROUP_LEVEL_POLICY","flag":true}`
 	batches, err := DecodeFirehoseRecord([]byte(doc), Limits{})
@@ -121,7 +121,7 @@ func TestTolerance(t *testing.T) {
 	b := batches[0]
 	require.Equal(t, "123456789012", b.Owner)
 	require.Equal(t, "LOG_GROUP_LEVEL_POLICY", b.PolicyLevel)
-	require.Equal(t, []LogEvent{{ID: "12345", Timestamp: -5, Message: "m"}}, b.LogEvents)
+	require.Equal(t, []LogEvent{{ID: "12345", Timestamp: 1700000000000, Message: "m"}}, b.LogEvents)
 }
 
 // The scanner must agree with encoding/json on the realistic max batch.

@@ -31,6 +31,11 @@ type Batch struct {
 	LogEvents           []LogEvent `json:"logEvents"`
 	// Bytes is the inflated size of the document the batch was decoded from.
 	Bytes int `json:"-"`
+	// Rejected lists the events removed at decode, one *InputError each
+	// naming the document and the event (ErrTimestamp). The other events
+	// are all in LogEvents: one bad event loses nothing else. Callers
+	// count and log them; Decode returns them with its errors.
+	Rejected []error `json:"-"`
 }
 
 // Message types as written by CloudWatch Logs.

@@ -1,6 +1,7 @@
 package cwlogs
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -15,6 +16,7 @@ func documents(data []byte, source string, out []Batch) ([]Batch, error) {
 	if !s.more() {
 		return out, fmt.Errorf("%w: empty payload", ErrNotSubscription)
 	}
+	var syntax error
 	for n := 1; s.more(); n++ {
 		start := s.i
 		b := Batch{Source: source}
@@ -22,7 +24,8 @@ func documents(data []byte, source string, out []Batch) ([]Batch, error) {
 			if n > 1 {
 				err = fmt.Errorf("document %d: %w", n, err)
 			}
-			return out, err
+			syntax = err // nothing after it can be located
+			break
 		}
 		b.Bytes = s.i - start
 		out = append(out, b)
@@ -35,7 +38,21 @@ func documents(data []byte, source string, out []Batch) ([]Batch, error) {
 			}
 		}
 	}
-	return out, nil
+	// A document with an unknown type is dropped alone: the documents
+	// glued to it were parsed and are kept.
+	var errs []error
+	kept := out[:first]
+	for i := first; i < len(out); i++ {
+		if err := check(&out[i]); err != nil {
+			if out[i].Source != source {
+				err = fmt.Errorf("%s: %w", strings.TrimPrefix(out[i].Source, source+": "), err)
+			}
+			errs = append(errs, err)
+			continue
+		}
+		kept = append(kept, out[i])
+	}
+	return kept, errors.Join(append(errs, syntax)...)
 }
 
 // document parses one subscription document at the cursor into b. Unknown

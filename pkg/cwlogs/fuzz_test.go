@@ -40,6 +40,12 @@ func FuzzDecode(f *testing.F) {
 				if !utf8.ValidString(ev.Message) || !utf8.ValidString(ev.ID) {
 					t.Fatalf("invalid UTF-8 from %s: %q", b.Source, ev.Message)
 				}
+				if !ValidTimestamp(ev.Timestamp) {
+					t.Fatalf("timestamp %d out of range from %s", ev.Timestamp, b.Source)
+				}
+			}
+			if b.MessageType != DataMessage && b.MessageType != ControlMessage {
+				t.Fatalf("messageType %q from %s", b.MessageType, b.Source)
 			}
 		})
 	})
@@ -62,6 +68,7 @@ func FuzzDecodeRecord(f *testing.F) {
 			require.Len(t, again, 1)
 			b.Bytes, again[0].Bytes = 0, 0
 			b.Source, again[0].Source = "", ""
+			b.Rejected = nil // the re-encoding holds only the kept events
 			if b.SubscriptionFilters == nil {
 				b.SubscriptionFilters = again[0].SubscriptionFilters
 			}

@@ -85,6 +85,9 @@ func goldenInputs(t *testing.T) map[string][]byte {
 		"unicode/input.json":               []byte(unicodeDocument),
 		"base64-data/input.txt":            []byte(b64(gz(authDocument)) + "\n"),
 		"plain-text/input.log":             []byte(sshdLines),
+		"bad-timestamps/input.json":        []byte(badTimesDocument),
+		"unknown-message-type/input.json": firehose(b64(gz(oddTypeDocument)), b64(gz(reportDocument)),
+			b64([]byte(oddTypeDocument+reportDocument))),
 	}
 }
 

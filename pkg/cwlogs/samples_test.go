@@ -66,8 +66,8 @@ const authDocument = `{"messageType":"DATA_MESSAGE","owner":"111122223333","logG
 // unicodeDocument exercises escapes real encoders emit: \/, \u00e9,
 // a surrogate pair (U+1F512), an unpaired surrogate and raw UTF-8.
 const unicodeDocument = `{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/i18n","logStream":"s","subscriptionFilters":["f"],"logEvents":[` +
-	`{"id":"1","timestamp":1,"message":"path \/login caf\u00e9 \ud83d\udd12 lone \ud800 end"},` +
-	`{"id":"2","timestamp":2,"message":"Grüße 東京 \"quoted\"\\\b\f\r"}` +
+	`{"id":"1","timestamp":1700000000000,"message":"path \/login caf\u00e9 \ud83d\udd12 lone \ud800 end"},` +
+	`{"id":"2","timestamp":1700000000001,"message":"Grüße 東京 \"quoted\"\\\b\f\r"}` +
 	`]}`
 
 // sshdLines are OpenSSH lines shipped by the CloudWatch agent (fail2ban's
@@ -78,3 +78,21 @@ Jul 20 14:42:12 localhost sshd[22708]: Invalid user ftp from 192.0.2.2 port 3722
 Jan  5 01:31:41 www sshd[1643]: ROOT LOGIN REFUSED FROM 1.2.3.4 port 12345 [preauth]
 Nov 11 08:04:52 redbamboo sshd[2737]: Failed password for invalid user test from 10.10.1.2 port 55555 ssh2 from 127.0.0.1 port 58946 ssh2
 `
+
+// badTimesDocument has events outside the sane range between good ones:
+// int64 max (which once printed "in -2562047h"), zero (a missing
+// timestamp), negative, a second before 2000 and 2200 itself.
+const badTimesDocument = `{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/clock","logStream":"s","subscriptionFilters":["f"],"logEvents":[` +
+	`{"id":"1","timestamp":1700000000000,"message":"first good"},` +
+	`{"id":"2","timestamp":9223372036854775807,"message":"REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\t"},` +
+	`{"id":"3","message":"no timestamp"},` +
+	`{"id":"4","timestamp":-5,"message":"negative"},` +
+	`{"id":"5","timestamp":946684799999,"message":"1999-12-31T23:59:59.999Z"},` +
+	`{"id":"6","timestamp":7258118400000,"message":"2200-01-01T00:00:00Z"},` +
+	`{"id":"7","timestamp":946684800000,"message":"2000-01-01T00:00:00Z is the first good instant"},` +
+	`{"id":"8","timestamp":7258118399999,"message":"and this the last"}` +
+	`]}`
+
+// oddTypeDocument is valid JSON with a messageType CloudWatch never sends.
+const oddTypeDocument = `{"messageType":"DEBUG_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/odd","logStream":"s","subscriptionFilters":["f"],"logEvents":[` +
+	`{"id":"1","timestamp":1700000000000,"message":"must not be analysed"}]}`

@@ -82,6 +82,13 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) (any, error) {
 func (h *Handler) run(ctx context.Context, batches []cwlogs.Batch, sum *Summary, alerts *[]detect.Alert, st *stats) error {
 	for i := range batches {
 		b := &batches[i]
+		for _, err := range b.Rejected {
+			// Events dropped at decode (timestamp out of range): counted
+			// and logged, the rest of the batch is processed.
+			st.dropped++
+			h.Log.WithFields(logrus.Fields{"log_group": b.LogGroup, "log_stream": b.LogStream}).
+				WithError(err).Warn("event dropped at decode")
+		}
 		start := time.Now()
 		res, err := h.Pipeline.Process(ctx, b, h.Now())
 		st.add(res, time.Since(start))

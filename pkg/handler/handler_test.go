@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -220,4 +221,25 @@ func TestDeadlineNearExpiry(t *testing.T) {
 	out, err := f.h.Invoke(ctx2, direct(t, loginFailures("login", "198.51.100.23", "alice", 12)))
 	require.NoError(t, err)
 	require.Equal(t, 1, out.(Summary).Alerts)
+}
+
+// TestBadTimestampLosesOnlyItsEvent: an event at int64-max milliseconds
+// (once "in -2562047h" in an alert) is dropped at decode with a counted
+// error; the invocation succeeds and the rest of the batch still alerts.
+func TestBadTimestampLosesOnlyItsEvent(t *testing.T) {
+	f := newFixture(t)
+	b := loginFailures("login", "198.51.100.23", "alice", 12)
+	bad := b.LogEvents[11]
+	bad.ID, bad.Timestamp = "clock-from-the-future", math.MaxInt64
+	b.LogEvents = append(b.LogEvents, bad)
+
+	out, err := f.h.Invoke(context.Background(), direct(t, b))
+	require.NoError(t, err)
+	sum := out.(Summary)
+	require.Equal(t, 12, sum.Events)
+	require.Equal(t, 1, sum.Alerts)
+	a := f.rec.alerts()[0]
+	require.True(t, a.Time.Before(t0.Add(time.Hour)) && !a.Time.Before(t0), "alert time %s", a.Time)
+	require.NotContains(t, a.Summary, "-")
+	require.Contains(t, f.metrics.String(), `"Dropped":1`)
 }
