@@ -46,28 +46,57 @@ type Set struct {
 	items map[string]store.Item
 }
 
-// New validates items and indexes them by id. All problems are reported
-// together, one per line.
+// New validates items and indexes them by id. An invalid attribute drops
+// only itself: the item keeps its valid attributes (an allow list must not
+// vanish because a neighbouring ratio has a typo), and the error names the
+// item and the attribute. An item with an invalid id is dropped. All
+// problems are reported together, one per line.
 func New(items []store.Item) (*Set, error) {
 	s := &Set{items: map[string]store.Item{}}
 	var errs []error
 	for _, it := range items {
-		if err := Validate(it); err != nil {
+		if err := checkID(it.ID); err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		bad := badAttrs(it)
+		if len(bad) > 0 {
+			kept := store.Item{ID: it.ID, Attrs: make(map[string]any, len(it.Attrs))}
+			for name, v := range it.Attrs {
+				if _, ok := bad[name]; !ok {
+					kept.Attrs[name] = v
+				}
+			}
+			for _, name := range sortedKeys(bad) {
+				errs = append(errs, fmt.Errorf("%w (ignored: the item's other attributes still apply)", bad[name]))
+			}
+			it = kept
 		}
 		s.items[it.ID] = it
 	}
 	return s, errors.Join(errs...)
 }
 
-// Validate checks an item's id and every attribute.
+// Validate checks an item's id and every attribute, reporting every bad
+// attribute.
 func Validate(it store.Item) error {
 	if err := checkID(it.ID); err != nil {
 		return err
 	}
+	bad := badAttrs(it)
+	errs := make([]error, 0, len(bad))
+	for _, name := range sortedKeys(bad) {
+		errs = append(errs, bad[name])
+	}
+	return errors.Join(errs...)
+}
+
+// badAttrs returns the error of each invalid attribute of it, by name.
+func badAttrs(it store.Item) map[string]error {
 	var th detect.Thresholds
-	return apply(&th, it)
+	bad := map[string]error{}
+	applyEach(&th, it, func(name string, err error) { bad[name] = err })
+	return bad
 }
 
 // Resolve returns the thresholds for a function: built-in defaults, then
@@ -112,20 +141,39 @@ func checkID(id string) error {
 // ignored attributes are notes operators may keep on an item.
 var ignored = map[string]bool{"id": true, "description": true, "comment": true, "updated_at": true, "updated_by": true}
 
-// apply sets every attribute of it onto th, stopping at the first bad one.
+// apply sets every valid attribute of it onto th and returns the first
+// error (items in a Set have no invalid attributes left).
 func apply(th *detect.Thresholds, it store.Item) error {
-	names := make([]string, 0, len(it.Attrs))
-	for n := range it.Attrs {
-		names = append(names, n)
-	}
-	sort.Strings(names) // deterministic: the first error is always the same
-	for _, name := range names {
+	var first error
+	applyEach(th, it, func(_ string, err error) {
+		if first == nil {
+			first = err
+		}
+	})
+	return first
+}
+
+// applyEach sets every attribute of it onto th in name order; an invalid
+// one leaves th as it was and is passed to bad.
+func applyEach(th *detect.Thresholds, it store.Item, bad func(name string, err error)) {
+	for _, name := range sortedKeys(it.Attrs) {
 		if ignored[name] || strings.HasPrefix(name, "_") {
 			continue
 		}
-		if err := setAttr(th, name, it.Attrs[name]); err != nil {
-			return fmt.Errorf("%w: %s: %s: %v", ErrInvalid, it.ID, name, err)
+		next := *th // setAttr may set a field before its range check fails
+		if err := setAttr(&next, name, it.Attrs[name]); err != nil {
+			bad(name, fmt.Errorf("%w: %s: %s: %v", ErrInvalid, it.ID, name, err))
+			continue
 		}
+		*th = next
 	}
-	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names) // deterministic messages
+	return names
 }

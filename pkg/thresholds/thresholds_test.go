@@ -2,6 +2,7 @@ package thresholds
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +105,41 @@ func TestDocsCoverEveryAttribute(t *testing.T) {
 	require.Equal(t, "10m", byName["brute_force_window"].Default)
 	require.Equal(t, "90", byName["memory_percent"].Default)
 	require.Contains(t, byName["cooldown"].Default, "timeout=24h")
+}
+
+// TestInvalidAttributeDropsOnlyItself: a typo in one attribute must not
+// take the item's allow list (or anything else valid) with it, and the
+// error names the item and every bad attribute.
+func TestInvalidAttributeDropsOnlyItself(t *testing.T) {
+	items := []store.Item{
+		{ID: "defaults", Attrs: map[string]any{"memory_percent": 85.0, "allow_cidrs": []string{"192.0.2.0/24"}}},
+		{ID: "function#login", Attrs: map[string]any{
+			"allow_cidrs":          []string{"10.0.0.0/8", "203.0.113.7/32"},
+			"duration_ratio":       0.5,    // out of range
+			"memory_percent":       "lots", // not a number
+			"brute_force_failures": 5.0,    // valid
+			"stuffing_users":       3.5,    // not whole: setAttr sets the field before checking
+		}},
+		{ID: "login", Attrs: map[string]any{"memory_percent": 50.0}}, // bad id: the whole item
+	}
+	s, err := New(items)
+	require.Error(t, err)
+	require.ErrorIs(t, err, ErrInvalid)
+	msg := err.Error()
+	require.Contains(t, msg, "function#login: duration_ratio: must be > 1, got 0.5 (ignored: the item's other attributes still apply)")
+	require.Contains(t, msg, "function#login: memory_percent: must be a number")
+	require.Contains(t, msg, "function#login: stuffing_users: must be a whole number")
+	require.Contains(t, msg, `id "login"`)
+	require.Len(t, strings.Split(msg, "\n"), 4, "one line per problem:\n%s", msg)
+
+	th := s.Resolve("login", "/aws/lambda/login")
+	require.Equal(t, []string{"10.0.0.0/8", "203.0.113.7/32"}, th.AllowCIDRs, "the allow list survives")
+	require.Equal(t, 5, th.BruteForceFailures)
+	require.Equal(t, 85.0, th.MemoryPercent, "the bad override falls back to the defaults item")
+	require.Equal(t, detect.Defaults().DurationRatio, th.DurationRatio)
+	require.Equal(t, detect.Defaults().StuffingUsers, th.StuffingUsers, "a bad attribute is not applied")
+
+	// Validate (the CLI's check before writing) reports every bad attribute.
+	err = Validate(items[1])
+	require.Len(t, strings.Split(err.Error(), "\n"), 3)
 }

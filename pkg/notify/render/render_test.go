@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -161,4 +162,26 @@ func TestContentLinksAndNextStep(t *testing.T) {
 	require.Empty(t, New(a, Options{}).Links, "no region, no links")
 	a.Status = detect.StatusResolved
 	require.Equal(t, "RESOLVED · Duration anomaly · orders", New(a, Options{}).Title)
+}
+
+// TestAbsurdTimesShowNothingNegative: decoding rejects such times, but an
+// alert built another way must still not say "in -2562047h" or link to
+// year 292277026596.
+func TestAbsurdTimesShowNothingNegative(t *testing.T) {
+	start := time.Date(2026, 3, 1, 3, 12, 0, 0, time.UTC)
+	for _, at := range []time.Time{time.UnixMilli(math.MaxInt64), time.UnixMilli(math.MinInt64), {}} {
+		a := detect.Alert{Type: detect.TypeBruteForce, Status: detect.StatusFiring, Severity: detect.SeverityWarning,
+			Time: at, WindowStart: start, Function: "login", LogGroup: "/aws/lambda/login", IP: "203.0.113.7",
+			Value: 12, Baseline: 10, Unit: "failures", Samples: 12}
+		c := New(a, Options{Region: "eu-west-1"})
+		text := PlainText(c)
+		require.Empty(t, c.Links, "no links into an absurd time range")
+		require.NotContains(t, text, "When:")
+		require.NotContains(t, text, "-2562047")
+		require.NotContains(t, text, "292277026596")
+		require.Contains(t, c.Headline, "12 failed logins ≥ threshold 10")
+	}
+	require.Equal(t, "?", Quantity(-1, "ms"))
+	require.Equal(t, "?", Quantity(math.Inf(1), "ms"))
+	require.Equal(t, "?", Quantity(math.NaN(), "%"))
 }
