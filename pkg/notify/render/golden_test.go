@@ -225,6 +225,8 @@ func checkHostileInert(t *testing.T, out map[string]string) {
 	}
 	var msg map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out["slack.json"]), &msg))
+	require.Equal(t, "none", msg["parse"], "no mentions or channel links parsed from text")
+	require.Equal(t, false, msg["unfurl_links"])
 	require.NotContains(t, msg["text"], "<")
 	require.False(t, strings.ContainsAny(msg["text"].(string), "*_~`"), "notification text: %q", msg["text"])
 	walkTexts(msg, func(typ, text string) {
@@ -242,6 +244,11 @@ func checkHostileInert(t *testing.T, out map[string]string) {
 	})
 	for _, bad := range []string{"<script", "<a href=\"https://evil", "<a href=\"http://phish", "<b>"} {
 		require.NotContains(t, out["email.html"], bad)
+	}
+	// Over-long values are cut (in runes, with an ellipsis) on every channel.
+	for file, text := range out {
+		require.NotContains(t, text, strings.Repeat("A<b>", 40), file)
+		require.NotContains(t, text, strings.Repeat("A&lt;b&gt;", 40), file)
 	}
 }
 

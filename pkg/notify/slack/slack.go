@@ -100,6 +100,9 @@ func Message(alerts []detect.Alert, opt render.Options) *slack.WebhookMessage {
 func message(cs []render.Content) *slack.WebhookMessage {
 	off := false
 	return &slack.WebhookMessage{
+		// parse=none: a literal "@channel" or "#general" in log text is
+		// never turned into a mention or a channel link.
+		Parse:       "none",
 		Text:        fallback(cs),
 		Blocks:      &slack.Blocks{BlockSet: blocks(cs)},
 		UnfurlLinks: &off,
@@ -150,6 +153,8 @@ func (n *Notifier) postThreaded(ctx context.Context, channel string, alerts []de
 func (n *Notifier) post(ctx context.Context, channel, threadTS string, cs []render.Content) (string, error) {
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(fallback(cs), false),
+		slack.MsgOptionParse(false), // as in message(): no mentions from log text
+		slack.MsgOptionLinkNames(false),
 		slack.MsgOptionBlocks(blocks(cs)...),
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
