@@ -185,3 +185,19 @@ func TestAbsurdTimesShowNothingNegative(t *testing.T) {
 	require.Equal(t, "?", Quantity(math.Inf(1), "ms"))
 	require.Equal(t, "?", Quantity(math.NaN(), "%"))
 }
+
+// BenchmarkClean: plain ASCII (the common case, no allocation) and text
+// full of hidden characters, at the entity limit.
+func BenchmarkClean(b *testing.B) {
+	for _, in := range []struct{ name, s string }{
+		{"ascii", "alice.smith@example.com from 203.0.113.7"},
+		{"hostile", strings.Repeat("adm\u200bin \u202e", 40)},
+	} {
+		b.Run(in.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = Clean(in.s, MaxEntity)
+			}
+		})
+	}
+}

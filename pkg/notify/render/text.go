@@ -1,7 +1,6 @@
 package render
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,6 +35,10 @@ func Clean(s string, max int) string {
 	var b cleaner
 	b.max = max
 	b.Grow(min(len(s), 4*max+8))
+	if max > 0 {
+		n := min(len(s), max) + 1
+		b.ends, b.runes = make([]int, 0, n), make([]int, 0, n)
+	}
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
@@ -94,12 +97,20 @@ func hidden(r rune) bool {
 // escapeRune writes r the way Go and JSON readers know it: \u200b, or
 // \U0001f600 beyond the BMP.
 func escapeRune(r rune) string {
-	h := strconv.FormatInt(int64(r), 16)
+	var buf [10]byte
+	n, digits := 6, 4
+	buf[0], buf[1] = '\\', 'u'
 	if r > 0xFFFF {
-		return `\U` + strings.Repeat("0", 8-len(h)) + h
+		n, digits, buf[1] = 10, 8, 'U'
 	}
-	return `\u` + strings.Repeat("0", 4-len(h)) + h
+	for i := n - 1; i >= n-digits; i-- {
+		buf[i] = hexDigits[r&15]
+		r >>= 4
+	}
+	return string(buf[:n])
 }
+
+const hexDigits = "0123456789abcdef"
 
 // cleaner builds Clean's output token by token, remembering where tokens
 // end so that a cut never splits an escape.
