@@ -103,7 +103,9 @@ func keyFact(a detect.Alert) string {
 		if a.IP != "" {
 			s += " from " + who(a.IP)
 		}
-		return fmt.Sprintf("%s after %d %s", s, a.Samples, sampleNoun(a.Type, a.Samples))
+		// The failure count means different things for the per-address and
+		// the per-user detector; the detector's sentence says which.
+		return s
 	case detect.TypeTimeout, detect.TypeCrash:
 		if a.Summary != "" {
 			return a.Summary
