@@ -102,6 +102,9 @@ func TestCleanShowsHiddenCharacters(t *testing.T) {
 		{"cut never splits an escape", "abc\u200bdef", 6, "abc…"},
 		{"escape that fits", "ab\u200b", 8, `ab\u200b`},
 		{"cut drops a trailing space", "abcd efgh", 6, "abcd…"},
+		{"trailing space is no cut", "abc \t\n ", 3, "abc"},
+		{"exact fit", "abcdef", 6, "abcdef"},
+		{"limit one", "abcdef", 1, "…"},
 		{"emoji kept", "ok 🔒", 0, "ok 🔒"},
 		{"letters of other scripts kept", "Grüße مرحبا", 0, "Grüße مرحبا"},
 	}

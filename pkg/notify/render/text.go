@@ -58,7 +58,7 @@ func Clean(s string, max int) string {
 			return b.cut()
 		}
 	}
-	return strings.TrimRight(b.String(), " ")
+	return b.String()
 }
 
 // plainASCII reports text Clean would return unchanged: printable ASCII,
@@ -123,19 +123,26 @@ type cleaner struct {
 	spaced bool  // last token was a space
 }
 
-// token appends t; false means the limit is reached and the text goes on.
+// token appends t, preceded by the space seen before it (spaces are
+// written lazily, so none leads or trails and a run of them is one); false
+// means the limit is reached and the text goes on.
 func (c *cleaner) token(t string) bool {
+	if c.spaced && c.n > 0 && !c.add(" ") {
+		return false
+	}
 	c.spaced = false
 	return c.add(t)
+}
+
+func (c *cleaner) space() bool {
+	c.spaced = true
+	return true
 }
 
 func (c *cleaner) add(t string) bool {
 	n := utf8.RuneCountInString(t)
 	if c.max > 0 && c.n+n > c.max {
 		return false
-	}
-	if c.n == 0 && t == " " {
-		return true // no leading space
 	}
 	c.WriteString(t)
 	c.n += n
@@ -144,14 +151,6 @@ func (c *cleaner) add(t string) bool {
 		c.runes = append(c.runes, c.n)
 	}
 	return true
-}
-
-func (c *cleaner) space() bool {
-	if c.spaced {
-		return true
-	}
-	c.spaced = true
-	return c.add(" ")
 }
 
 // cut ends the text with an ellipsis in the last max runes, dropping whole
