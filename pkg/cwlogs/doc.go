@@ -4,7 +4,10 @@
 // gzip files and concatenated JSON/gzip documents as Firehose writes them to S3.
 //
 // Everything it reads is untrusted: it never panics, caps the inflated size of
-// every payload and names the failing input in its errors.
+// every payload and names the failing input in its errors. What can be
+// checked once is checked here, so nothing downstream has to: an unknown
+// messageType fails its document, and an event timestamp outside
+// MinTime..MaxTime drops that event alone (Batch.Rejected).
 package cwlogs
 
 // LogEvent is one CloudWatch Logs event. ID is a 56-digit decimal string in
