@@ -233,15 +233,15 @@ func cleanAlert(a detect.Alert) detect.Alert {
 	a.LogGroup = Clean(a.LogGroup, 512)
 	a.LogStream = Clean(a.LogStream, 512)
 	a.Account = Clean(a.Account, 32)
-	a.Summary = Clean(a.Summary, MaxSummary)
+	a.Summary = Clean(Defang(a.Summary), MaxSummary)
 	a.Unit = Clean(a.Unit, 16)
-	a.IP = Clean(a.IP, MaxEntity)
-	a.User = Clean(a.User, MaxEntity)
+	a.IP = Clean(Defang(a.IP), MaxEntity)
+	a.User = Clean(Defang(a.User), MaxEntity)
 	a.TopIPs = cleanCounts(a.TopIPs)
 	a.TopUsers = cleanCounts(a.TopUsers)
 	ids := make([]string, 0, len(a.RequestIDs))
 	for _, id := range a.RequestIDs {
-		if id = Clean(id, MaxEntity); id != "" {
+		if id = Clean(Defang(id), MaxEntity); id != "" {
 			ids = append(ids, id)
 		}
 	}
@@ -253,7 +253,7 @@ func cleanAlert(a detect.Alert) detect.Alert {
 func cleanCounts(cs []detect.Count) []detect.Count {
 	out := make([]detect.Count, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, detect.Count{Value: Clean(c.Value, MaxEntity), Count: c.Count})
+		out = append(out, detect.Count{Value: Clean(Defang(c.Value), MaxEntity), Count: c.Count})
 	}
 	return out
 }

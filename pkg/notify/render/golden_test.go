@@ -245,6 +245,11 @@ func checkHostileInert(t *testing.T, out map[string]string) {
 	for _, bad := range []string{"<script", "<a href=\"https://evil", "<a href=\"http://phish", "<b>"} {
 		require.NotContains(t, out["email.html"], bad)
 	}
+	// A URL in log text is never a link: schemes are defanged everywhere.
+	for file, text := range out {
+		require.NotContains(t, text, "https://evil", file)
+		require.NotContains(t, text, "http://phish", file)
+	}
 	// Over-long values are cut (in runes, with an ellipsis) on every channel.
 	for file, text := range out {
 		require.NotContains(t, text, strings.Repeat("A<b>", 40), file)

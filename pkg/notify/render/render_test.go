@@ -204,3 +204,14 @@ func BenchmarkClean(b *testing.B) {
 		})
 	}
 }
+
+func TestDefang(t *testing.T) {
+	require.Equal(t, "open https[:]//evil.example/x or HTTP[:]//a.b", Defang("open https://evil.example/x or HTTP://a.b"))
+	require.Equal(t, "alice@example.com", Defang("alice@example.com"))
+	a := New(detect.Alert{Type: detect.TypeCrash, User: "http://u.example", Summary: "see https://evil.example",
+		TopUsers: []detect.Count{{Value: "ftp://x", Count: 1}}, RequestIDs: []string{"https://r"}}, Options{})
+	require.Equal(t, "http[:]//u.example", a.Alert.User)
+	require.Equal(t, "see https[:]//evil.example", a.What)
+	require.Equal(t, "ftp[:]//x", a.TopUsers[0].Value)
+	require.Equal(t, []string{"https[:]//r"}, a.RequestIDs)
+}

@@ -61,6 +61,17 @@ func Clean(s string, max int) string {
 	return b.String()
 }
 
+// Defang breaks URL schemes in log-derived text ("https://evil.example"
+// becomes "https[:]//evil.example", as security tools write indicators):
+// Slack, mail clients and terminals turn a bare URL into a link on their
+// own, and the only links in an alert must be our own.
+func Defang(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	return strings.ReplaceAll(s, "://", "[:]//")
+}
+
 // plainASCII reports text Clean would return unchanged: printable ASCII,
 // single spaces, none at either end.
 func plainASCII(s string) bool {
