@@ -208,7 +208,7 @@ func BenchmarkClean(b *testing.B) {
 func TestDefang(t *testing.T) {
 	require.Equal(t, "open https[:]//evil.example/x or HTTP[:]//a.b", Defang("open https://evil.example/x or HTTP://a.b"))
 	require.Equal(t, "alice@example.com", Defang("alice@example.com"))
-	a := New(detect.Alert{Type: detect.TypeCrash, User: "http://u.example", Summary: "see https://evil.example",
+	a := New(detect.Alert{Type: detect.TypeDuration, User: "http://u.example", Summary: "see https://evil.example",
 		TopUsers: []detect.Count{{Value: "ftp://x", Count: 1}}, RequestIDs: []string{"https://r"}}, Options{})
 	require.Equal(t, "http[:]//u.example", a.Alert.User)
 	require.Equal(t, "see https[:]//evil.example", a.What)
