@@ -56,6 +56,11 @@ func fit(s string, max int) string {
 	if i := strings.LastIndexByte(body, '&'); i >= 0 && !strings.Contains(body[i:], ";") {
 		body = body[:i]
 	}
+	if strings.Count(body, "`")%2 == 1 {
+		// Cut inside a code span: the rest of the value would be read as
+		// mrkdwn. Drop the open span.
+		body = body[:strings.LastIndexByte(body, '`')]
+	}
 	return body + render.Ellipsis
 }
 

@@ -191,3 +191,23 @@ func BenchmarkBlocksDigest(b *testing.B) {
 		_ = blocks(cs)
 	}
 }
+
+// TestFitNeverLeavesAnOpenCodeSpan: a cut inside a code span would let the
+// rest of a log-derived value be read as mrkdwn.
+func TestFitNeverLeavesAnOpenCodeSpan(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"*Users*\n`*root*` (4)", 12, "*Users*\n…"},
+		{"*Users*\n`ab` `*root*`", 14, "*Users*\n`ab` …"},
+		{"a &amp; b", 4, "a …"},
+		{"short", 10, "short"},
+	}
+	for _, tc := range tests {
+		got := fit(tc.in, tc.max)
+		require.Equal(t, tc.want, got, tc.in)
+		require.Zero(t, strings.Count(got, "`")%2)
+	}
+}
