@@ -108,7 +108,7 @@ func slackText(t *testing.T, body string) string {
 // processor's own console links are the only <...|...> allowed.
 func requireInert(t *testing.T, text string) {
 	t.Helper()
-	require.Contains(t, text, "&lt;!channel&gt; &lt;http://evil|click&gt;")
+	require.Contains(t, text, "&lt;!channel&gt; &lt;http[:]//evil|click&gt;", "escaped, and the URL defanged")
 	for _, bad := range []string{"<!", "<http://evil", "|click>", "<@"} {
 		require.NotContains(t, text, bad)
 	}
