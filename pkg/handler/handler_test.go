@@ -238,6 +238,7 @@ func TestBadTimestampLosesOnlyItsEvent(t *testing.T) {
 	sum := out.(Summary)
 	require.Equal(t, 12, sum.Events)
 	require.Equal(t, 1, sum.Alerts)
+	require.Equal(t, 1, sum.Sent["rec"], "delivered, nothing stuck as undeliverable")
 	a := f.rec.alerts()[0]
 	require.True(t, a.Time.Before(t0.Add(time.Hour)) && !a.Time.Before(t0), "alert time %s", a.Time)
 	require.NotContains(t, a.Summary, "-")
