@@ -167,14 +167,18 @@ func parseAddr(s string) netip.Addr {
 	if s == "" || len(s) > 64 {
 		return netip.Addr{}
 	}
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return ap.Addr().Unmap()
-	}
 	if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
 		s = s[1 : len(s)-1]
 	}
 	ip, err := netip.ParseAddr(s)
-	if err != nil || ip.Zone() != "" {
+	if err != nil {
+		ap, err := netip.ParseAddrPort(s) // "v4:port", "[v6]:port"
+		if err != nil {
+			return netip.Addr{}
+		}
+		ip = ap.Addr()
+	}
+	if ip.Zone() != "" {
 		return netip.Addr{}
 	}
 	return ip.Unmap()

@@ -37,6 +37,9 @@ func Escape(s string, max int) string {
 	if i == len(s) && len(s) <= max {
 		return s
 	}
+	if i > max { // a long clean prefix: just cut it
+		return string(truncate([]byte(s[:max+1]), max))
+	}
 	b := make([]byte, 0, min(len(s)+16, max+8))
 	b = append(b, s[:i]...)
 	for i < len(s) {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -15,7 +16,7 @@ import (
 // resource is "METHOD /path"; details hold the query string and headers
 // (secret names such as Authorization, Cookie and X-Api-Key redacted,
 // values redacted and escaped) and, only with Options.Bodies, the body:
-// a JSON body redacted field by field, any other body as redacted text, cut
+// a JSON or form body redacted field by field, any other body as redacted text, cut
 // to Options.MaxBody. extra attributes join the details.
 func (l *Logger) Invocation(ctx context.Context, a Actor, extra ...slog.Attr) {
 	e := Event{Name: Invocation}
@@ -75,6 +76,26 @@ func (l *Logger) body(b string, isBase64 bool) any {
 		if t := strings.TrimSpace(b); t != "" && (t[0] == '{' || t[0] == '[') && json.Unmarshal([]byte(t), &doc) == nil {
 			return RedactJSON(doc)
 		}
+		if form, ok := parseForm(b); ok {
+			return RedactJSON(form)
+		}
 	}
 	return clean(b, l.opts.MaxBody)
+}
+
+// parseForm reads an application/x-www-form-urlencoded body (a login form's
+// "user=alice&password=..."), so that its fields are redacted by name.
+func parseForm(b string) (map[string]any, bool) {
+	if !strings.Contains(b, "=") || strings.ContainsAny(b, " \t\r\n{}\"") {
+		return nil, false
+	}
+	q, err := url.ParseQuery(b)
+	if err != nil || len(q) == 0 {
+		return nil, false
+	}
+	form := make(map[string]any, len(q))
+	for k, vs := range q {
+		form[k] = strings.Join(vs, ", ")
+	}
+	return form, true
 }
