@@ -126,9 +126,13 @@ func secretAt(s string, i int) (start, end int, repl string) {
 		}
 		return start, end, ""
 	}
-	if c := s[start]; '2' <= c && c <= '6' {
-		if cs, ce, ok := cardAt(s, start); ok {
-			return cs, ce, redactedCard
+	// A card number may sit inside a token ("/orders/4111…", "pan=4111…"):
+	// try each run of digits that does not follow a letter or digit.
+	for p := start; p < end; p++ {
+		if c := s[p]; '2' <= c && c <= '6' && (p == start || !isAlnum(s[p-1])) {
+			if cs, ce, ok := cardAt(s, p); ok {
+				return cs, ce, redactedCard
+			}
 		}
 	}
 	return start, end, ""

@@ -48,6 +48,8 @@ func TestRedactValue(t *testing.T) {
 		{"4111-1111-1111-1111", "[REDACTED:card]"},
 		{"pan=5555555555554444;", "pan=[REDACTED:card];"},
 		{"amex 378282246310005", "amex [REDACTED:card]"},
+		{"/orders/4111111111111111/items", "/orders/[REDACTED:card]/items"},
+		{"ref-4111-1111-1111-1111", "ref-[REDACTED:card]"},
 		// Not cards: Luhn fails, epoch milliseconds, too short, glued to letters.
 		{"4111 1111 1111 1112", "4111 1111 1111 1112"},
 		{"ts 1668093027024", "ts 1668093027024"},
