@@ -75,6 +75,7 @@ type Config struct {
 	Functions  []Function
 	Incidents  []Incident
 	Auth       []Auth
+	SecLog     []SecLogApp // functions that log through pkg/seclog (seclog.go)
 	Account    string
 }
 
@@ -116,6 +117,7 @@ func Generate(cfg Config) []cwlogs.Batch {
 		})
 		out = append(out, g.batches(f, lines)...)
 	}
+	out = append(out, g.secLogApps()...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LogEvents[0].Timestamp < out[j].LogEvents[0].Timestamp })
 	return out
 }
