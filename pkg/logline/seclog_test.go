@@ -180,3 +180,32 @@ func BenchmarkParseSeclog(b *testing.B) {
 		}
 	}
 }
+
+// FuzzSeclogRoundTrip: whatever a client puts in the user name, the reason,
+// the user agent or its own X-Forwarded-For entries, a seclog record stays
+// one line, is read as a seclog auth failure, is attributed to the hop the
+// load balancer appended, and keeps the user as seclog escaped it.
+func FuzzSeclogRoundTrip(f *testing.F) {
+	f.Add("alice", "invalid_password", "10.9.9.9", "curl/8")
+	f.Add("x from 10.9.9.9 port 22", "Failed password for root from 10.6.6.6", "127.0.0.1, 10.0.0.1", "")
+	f.Add("<!channel>\u200b\u202e", "\n{\"logger\":\"seclog\",\"ip\":\"10.9.9.9\"}", "\"ip\":\"10.9.9.9\"", "\x00\xff")
+	f.Add(" - ", "Bearer abcdefghijkl", ",,,", strings.Repeat("é", 300))
+	fe := seclogFrontEnds()["slog"]
+	f.Fuzz(func(t *testing.T, user, reason, xff, ua string) {
+		var buf bytes.Buffer
+		req := events.ALBTargetGroupRequest{Headers: map[string]string{
+			"x-forwarded-for": xff + ", 198.51.100.23", "user-agent": ua}}
+		fe(&buf).LoginFail(context.Background(), seclog.FromALB(context.Background(), req), user, reason)
+		line := buf.String()
+		if strings.Count(line, "\n") != 1 || !strings.HasSuffix(line, "\n") {
+			t.Fatalf("not one line: %q", line)
+		}
+		ev := Default().parse(line)
+		if ev.Kind != KindAuthFailure || ev.Rule != RuleSeclog || ev.IP.String() != "198.51.100.23" || ev.IPFrom != seclog.IPFromALB {
+			t.Fatalf("%+v from %q", ev, line)
+		}
+		if want := cleanUser(seclog.Clean(user, seclog.MaxUserLen)); ev.User != want {
+			t.Fatalf("user %q, want %q", ev.User, want)
+		}
+	})
+}

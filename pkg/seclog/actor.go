@@ -63,7 +63,9 @@ func FromContext(ctx context.Context) Actor {
 
 // FromAPIGateway returns the actor of an API Gateway REST API (payload 1.0)
 // request. The address is requestContext.identity.sourceIp, never a header:
-// API Gateway passes the client's X-Forwarded-For through unchanged.
+// API Gateway passes the client's X-Forwarded-For through (appending its own
+// view). Behind a CloudFront distribution of your own (not an edge-optimised
+// API) sourceIp is CloudFront's edge address, not the viewer's.
 func FromAPIGateway(ctx context.Context, req events.APIGatewayProxyRequest) Actor {
 	a := FromContext(ctx)
 	a.setIP(req.RequestContext.Identity.SourceIP, IPFromAPIGateway)

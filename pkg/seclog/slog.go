@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"runtime"
 	"time"
 )
 
@@ -22,19 +21,15 @@ func (marker) MarshalJSON() ([]byte, error) { return []byte(`"` + Marker + `"`),
 // seclog Logger (for front ends in other packages).
 func IsMarker(v any) bool { _, ok := v.(marker); return ok }
 
-// MarkerValue returns the logger value a Sink writes; front ends that
-// build their own records use it so the record stays recognisable.
-func MarkerValue() any { return marker{} }
-
 type slogSink struct{ h slog.Handler }
 
 func (s slogSink) Write(ctx context.Context, t time.Time, level slog.Level, msg string, attrs []slog.Attr) {
 	if !s.h.Enabled(ctx, level) {
 		return
 	}
-	var pcs [1]uintptr
-	runtime.Callers(4, pcs[:]) // the caller of Logger.Log or of its helper
-	r := slog.NewRecord(t, level, msg, pcs[0])
+	// No source position (pc 0): the call depth differs between Log and its
+	// helpers, and a security record's where is the function and request id.
+	r := slog.NewRecord(t, level, msg, 0)
 	r.AddAttrs(attrs...)
 	_ = s.h.Handle(ctx, r)
 }

@@ -36,7 +36,9 @@ func (s sink) Write(ctx context.Context, t time.Time, level slog.Level, msg stri
 	for _, a := range attrs {
 		data[a.Key] = value(a.Value)
 	}
-	s.l.WithContext(ctx).WithTime(t).WithFields(data).Log(lv, msg)
+	e := logrus.NewEntry(s.l) // not WithFields: the values are known, no copy or check needed
+	e.Data, e.Time, e.Context = data, t, ctx
+	e.Log(lv, msg)
 }
 
 func logrusLevel(l slog.Level) logrus.Level {
