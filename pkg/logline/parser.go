@@ -207,7 +207,7 @@ func (p *Parser) parseJSON(msg, s string, flags uint8, platformOK bool) (Event, 
 			return parsePlatformJSON(msg, v, typ), true
 		}
 	}
-	if ev, ok := parseSeclog(msg, v); ok { // authoritative: before any rule or heuristic
+	if ev, ok := parseSeclog(msg, v, platformOK); ok { // authoritative: before any rule or heuristic
 		return ev, true
 	}
 	for _, r := range p.jsonRules {

@@ -32,7 +32,16 @@ var seclogKinds = map[string]Kind{
 // that contains "logger":"seclog" is inside a string or a nested object),
 // or one of the fields it vouches for occurs twice (a logger.With("user",
 // …) of the application next to seclog's own, which to believe is unclear).
-func parseSeclog(msg string, v *fastjson.Value) (Event, bool) {
+//
+// whole is false for the JSON payload of a runtime-prefixed line
+// ("<time>\t<request id>\tINFO\t{…}"): the Node.js and Python runtimes
+// write that prefix, a Go function's slog or logrus output has none, so such
+// a payload is something a non-Go function printed — possibly a request
+// body, JSON an attacker wrote — and not a seclog record.
+func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
+	if !whole {
+		return Event{}, false
+	}
 	o, err := v.Object()
 	if err != nil {
 		return Event{}, false

@@ -33,6 +33,12 @@
 //
 // Fields without a value are left out. Extra fields never reach the top
 // level, so nothing a caller passes can stand in for ip or user.
+//
+// logwarden trusts a whole log message whose top-level logger is "seclog".
+// Wrap the application's logger (NewHandler, seclogrus.NewHook) so that no
+// other record can carry that marker, and never print client-supplied JSON
+// raw to standard output (fmt.Println(req.Body)): a client could write a
+// whole message. Log bodies with Invocation or as a field.
 package seclog
 
 import (
