@@ -106,7 +106,7 @@ func Generate(cfg Config) []cwlogs.Batch {
 	for _, inc := range cfg.Incidents {
 		perFn[inc.Function] = append(perFn[inc.Function], g.attack(inc)...)
 	}
-	var out []cwlogs.Batch
+	out := g.secLogApps() // seclog.go: each app on a random stream of its own
 	for _, f := range cfg.Functions {
 		lines := perFn[f.Name]
 		sort.SliceStable(lines, func(i, j int) bool {
@@ -117,7 +117,6 @@ func Generate(cfg Config) []cwlogs.Batch {
 		})
 		out = append(out, g.batches(f, lines)...)
 	}
-	out = append(out, g.secLogApps()...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LogEvents[0].Timestamp < out[j].LogEvents[0].Timestamp })
 	return out
 }
