@@ -16,6 +16,7 @@ const (
 	IPFromHTTPAPI     = "apigw_http.sourceIp"   // requestContext.http.sourceIp (payload 2.0)
 	IPFromFunctionURL = "function_url.sourceIp" // requestContext.http.sourceIp
 	IPFromALB         = "alb.xff_rightmost"     // the hop the load balancer appended to X-Forwarded-For
+	IPFromWebSocket   = "apigw_ws.sourceIp"     // requestContext.identity.sourceIp of a WebSocket API
 )
 
 // Actor is who is acting and where the request came from: the "who" and
@@ -77,6 +78,64 @@ func FromAPIGateway(ctx context.Context, req events.APIGatewayProxyRequest) Acto
 	a.req = request{headers: req.Headers, multi: req.MultiValueHeaders, query: req.QueryStringParameters,
 		body: req.Body, base64: req.IsBase64Encoded}
 	return a
+}
+
+// FromWebSocket returns the actor of an API Gateway WebSocket API message
+// or connect request: requestContext.identity.sourceIp.
+func FromWebSocket(ctx context.Context, req events.APIGatewayWebsocketProxyRequest) Actor {
+	a := FromContext(ctx)
+	a.setIP(req.RequestContext.Identity.SourceIP, IPFromWebSocket)
+	a.UserAgent = req.RequestContext.Identity.UserAgent
+	if a.RequestID == "" {
+		a.RequestID = req.RequestContext.RequestID
+	}
+	a.Method, a.Path = req.RequestContext.EventType, req.RequestContext.RouteKey
+	a.req = request{headers: req.Headers, multi: req.MultiValueHeaders, query: req.QueryStringParameters,
+		body: req.Body, base64: req.IsBase64Encoded}
+	return a
+}
+
+// FromAuthorizer returns the actor of a REST API Lambda authorizer of the
+// REQUEST type — where a rejected credential is first seen — from
+// requestContext.identity.sourceIp. A TOKEN authorizer's event carries no
+// address: use FromContext.
+func FromAuthorizer(ctx context.Context, req events.APIGatewayCustomAuthorizerRequestTypeRequest) Actor {
+	a := FromContext(ctx)
+	a.setIP(req.RequestContext.Identity.SourceIP, IPFromAPIGateway)
+	a.UserAgent = headerFold(req.Headers, "user-agent")
+	if a.RequestID == "" {
+		a.RequestID = req.RequestContext.RequestID
+	}
+	a.Method, a.Path = req.HTTPMethod, req.Path
+	a.req = request{headers: req.Headers, multi: req.MultiValueHeaders, query: req.QueryStringParameters}
+	return a
+}
+
+// FromHTTPAPIAuthorizer returns the actor of an HTTP API Lambda authorizer
+// (payload 2.0): requestContext.http.sourceIp.
+func FromHTTPAPIAuthorizer(ctx context.Context, req events.APIGatewayV2CustomAuthorizerV2Request) Actor {
+	a := FromContext(ctx)
+	h := req.RequestContext.HTTP
+	a.setIP(h.SourceIP, IPFromHTTPAPI)
+	a.UserAgent = h.UserAgent
+	if a.RequestID == "" {
+		a.RequestID = req.RequestContext.RequestID
+	}
+	a.Method, a.Path = h.Method, h.Path
+	a.req = request{headers: req.Headers, query: req.QueryStringParameters}
+	return a
+}
+
+func headerFold(h map[string]string, name string) string {
+	if v, ok := h[name]; ok {
+		return v
+	}
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
 }
 
 // FromHTTPAPI returns the actor of an API Gateway HTTP API (payload 2.0)

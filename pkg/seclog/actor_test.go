@@ -29,6 +29,12 @@ func TestActorSources(t *testing.T) {
 		r.RequestContext.HTTP.SourceIP = ip
 		return r
 	}
+	ws := events.APIGatewayWebsocketProxyRequest{Headers: forged}
+	ws.RequestContext.Identity.SourceIP = "203.0.113.60"
+	authz := events.APIGatewayCustomAuthorizerRequestTypeRequest{Headers: forged}
+	authz.RequestContext.Identity.SourceIP = "203.0.113.61"
+	authz2 := events.APIGatewayV2CustomAuthorizerV2Request{Headers: forged}
+	authz2.RequestContext.HTTP.SourceIP = "203.0.113.62"
 	alb := func(h map[string]string, mv map[string][]string) events.ALBTargetGroupRequest {
 		return events.ALBTargetGroupRequest{Headers: h, MultiValueHeaders: mv}
 	}
@@ -56,6 +62,9 @@ func TestActorSources(t *testing.T) {
 		{"alb right-most hop garbage: no guess from the left", FromALB(ctx, alb(map[string]string{"x-forwarded-for": "203.0.113.9, unknown"}, nil)), "", ""},
 		{"alb trailing comma", FromALB(ctx, alb(map[string]string{"x-forwarded-for": "203.0.113.9,"}, nil)), "", ""},
 		{"alb no header (remove mode)", FromALB(ctx, alb(map[string]string{"x-real-ip": "10.9.9.9"}, nil)), "", ""},
+		{"websocket", FromWebSocket(ctx, ws), "203.0.113.60", IPFromWebSocket},
+		{"rest authorizer", FromAuthorizer(ctx, authz), "203.0.113.61", IPFromAPIGateway},
+		{"http api authorizer", FromHTTPAPIAuthorizer(ctx, authz2), "203.0.113.62", IPFromHTTPAPI},
 		{"plain context", FromContext(ctx), "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
