@@ -51,3 +51,13 @@ func BenchmarkHandlerAppRecord(b *testing.B) {
 		l.Info("order placed", "order", "o-123", "items", 3, "user", "alice")
 	}
 }
+
+// BenchmarkJSONHandlerBaseline is the same record as BenchmarkHandlerAppRecord
+// without the redacting wrapper: the wrapper's cost is the difference.
+func BenchmarkJSONHandlerBaseline(b *testing.B) {
+	l := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Info("order placed", "order", "o-123", "items", 3, "user", "alice")
+	}
+}

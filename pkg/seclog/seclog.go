@@ -48,6 +48,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -88,8 +89,12 @@ const (
 type Options struct {
 	// HashKey, when set, replaces user names and emails by
 	// "hmac:<hex>" — the first 16 bytes of HMAC-SHA256(key, user) — so the
-	// logs can tell accounts apart without naming them. Keep the key in a
-	// secret store; without it the hash cannot be recomputed.
+	// logs can tell accounts apart without naming them. The name is trimmed
+	// and lower-cased first: once hashed, "Bob@Example.com" and
+	// "bob@example.com" could no longer be matched, and an attacker varying
+	// the case must not look like many accounts. Keep the key in a secret
+	// store; without it the hash cannot be recomputed. Details are not
+	// hashed: do not put user names there.
 	HashKey []byte
 	// Bodies makes Invocation log the request body (redacted, cut to
 	// MaxBody bytes). Off by default: bodies carry other people's data.
@@ -148,7 +153,7 @@ func (l *Logger) userValue(u string) string {
 	}
 	if len(l.opts.HashKey) > 0 {
 		m := hmac.New(sha256.New, l.opts.HashKey)
-		m.Write([]byte(u))
+		m.Write([]byte(strings.ToLower(strings.TrimSpace(u))))
 		var sum [sha256.Size]byte
 		return "hmac:" + hex.EncodeToString(m.Sum(sum[:0])[:16])
 	}
