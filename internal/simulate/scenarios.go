@@ -94,11 +94,13 @@ func Scenarios() []Scenario {
 }
 
 // Demo is the simulation behind testdata/demo: three days of five
-// functions with a 3 s -> 30 s regression, a memory creep and a brute force.
+// functions with a 3 s -> 30 s regression, a memory creep and a brute force,
+// and a sixth, accounts, that logs through pkg/seclog and stays quiet.
 func Demo() Config {
 	return Config{Seed: 42, Start: Epoch, Length: 3 * 24 * time.Hour,
 		Functions: []Function{apiFn, workerFn, checkoutFn, thumbFn, loginFn},
 		Auth:      []Auth{{Function: "login", NATIP: "192.0.2.10", NATUsers: 300, PerMin: 0.8, FailRate: 0.04, Population: 4000}},
+		SecLog:    []SecLogApp{accountsApp},
 		Incidents: []Incident{
 			{Kind: Outliers, Function: "api", Start: Epoch, Factor: 25, Every: 97},
 			{Kind: Regression, Function: "checkout", Start: at(2, "14:00"), End: at(2, "16:00"), Factor: 10},

@@ -75,6 +75,7 @@ type Config struct {
 	Functions  []Function
 	Incidents  []Incident
 	Auth       []Auth
+	SecLog     []SecLogApp // functions that log through pkg/seclog (seclog.go)
 	Account    string
 }
 
@@ -105,7 +106,7 @@ func Generate(cfg Config) []cwlogs.Batch {
 	for _, inc := range cfg.Incidents {
 		perFn[inc.Function] = append(perFn[inc.Function], g.attack(inc)...)
 	}
-	var out []cwlogs.Batch
+	out := g.secLogApps() // seclog.go: each app on a random stream of its own
 	for _, f := range cfg.Functions {
 		lines := perFn[f.Name]
 		sort.SliceStable(lines, func(i, j int) bool {

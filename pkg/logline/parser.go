@@ -207,6 +207,9 @@ func (p *Parser) parseJSON(msg, s string, flags uint8, platformOK bool) (Event, 
 			return parsePlatformJSON(msg, v, typ), true
 		}
 	}
+	if ev, ok := parseSeclog(msg, v, platformOK); ok { // authoritative: before any rule or heuristic
+		return ev, true
+	}
 	for _, r := range p.jsonRules {
 		if r.matchLit == "" || strings.Contains(s, r.matchLit) {
 			if ev, ok := r.matchJSON(msg, v); ok {
