@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 
@@ -122,4 +123,13 @@ func TestCustomRuleOnHostileLine(t *testing.T) {
 	require.False(t, ev.IP.IsValid(), "a non-address in the ip group is no address")
 	ev = p.Parse(`{"component":"vpn","result":"DENY","principal":"<!channel> 10.0.0.1","client":{"addr":"198.51.100.1"}}`)
 	require.Equal(t, netip.MustParseAddr("198.51.100.1"), ev.IP)
+}
+
+// TestReadmeExample: the example rules in deploy/README.md are the ones
+// TestDecodeExample proves work.
+func TestReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile("../../deploy/README.md")
+	require.NoError(t, err)
+	require.True(t, strings.Contains(string(readme), "```yaml\n"+exampleYAML+"```"), "deploy/README.md shows exampleYAML")
+	require.True(t, strings.Contains(string(readme), "SSO-REJECT user=mallory src=198.51.100.7 why=bad_otp"), "and the line it matches")
 }
