@@ -14,11 +14,15 @@ import (
 // to their long form: `!Ref X` becomes {"Ref": "X"}, `!GetAtt X.Arn` becomes
 // {"Fn::GetAtt": ["X", "Arn"]}, `!Sub s` becomes {"Fn::Sub": "s"}.
 type template struct {
-	Resources map[string]resource
+	Resources  map[string]resource
+	Conditions map[string]any
+	Parameters map[string]any
+	Outputs    map[string]any
 }
 
 type resource struct {
 	Type       string
+	Condition  string
 	Properties map[string]any
 }
 
@@ -32,10 +36,14 @@ func loadTemplate(t *testing.T) template {
 	require.True(t, ok, "template root is a mapping")
 	require.Equal(t, "AWS::Serverless-2016-10-31", root["Transform"])
 	tmpl := template{Resources: map[string]resource{}}
+	tmpl.Conditions, _ = root["Conditions"].(map[string]any)
+	tmpl.Parameters, _ = root["Parameters"].(map[string]any)
+	tmpl.Outputs, _ = root["Outputs"].(map[string]any)
 	for name, r := range root["Resources"].(map[string]any) {
 		m := r.(map[string]any)
 		props, _ := m["Properties"].(map[string]any)
-		tmpl.Resources[name] = resource{Type: m["Type"].(string), Properties: props}
+		cond, _ := m["Condition"].(string)
+		tmpl.Resources[name] = resource{Type: m["Type"].(string), Condition: cond, Properties: props}
 	}
 	return tmpl
 }
@@ -280,10 +288,11 @@ func TestEnvironment(t *testing.T) {
 
 	sub := envOf("SubscriberFunction")
 	for _, k := range []string{"LOGWARDEN_DESTINATION_ARN", "LOGWARDEN_INCLUDE_PREFIXES", "LOGWARDEN_INCLUDE_PATTERNS",
-		"LOGWARDEN_EXCLUDE_PATTERNS", "LOGWARDEN_FILTER_NAME", "LOGWARDEN_FILTER_PATTERN", "LOGWARDEN_PROCESSOR_FUNCTION"} {
+		"LOGWARDEN_EXCLUDE_PATTERNS", "LOGWARDEN_FILTER_NAME", "LOGWARDEN_FILTER_PATTERN", "LOGWARDEN_PROCESSOR_FUNCTION",
+		"LOGWARDEN_ROLE_ARN"} {
 		require.Contains(t, sub, k)
 	}
-	require.Equal(t, getAtt("ProcessorFunction", "Arn"), sub["LOGWARDEN_DESTINATION_ARN"])
+	require.Equal(t, "${ProcessorFunction.Arn}", tm.in(t, directMode).value(sub["LOGWARDEN_DESTINATION_ARN"]))
 
 	events := get(tm.Resources["SubscriberFunction"].Properties, "Events").(map[string]any)
 	var rule bool

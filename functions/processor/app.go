@@ -12,7 +12,6 @@ import (
 	"github.com/logwarden/logwarden/pkg/alerting"
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 	"github.com/logwarden/logwarden/pkg/handler"
-	"github.com/logwarden/logwarden/pkg/logline"
 	"github.com/logwarden/logwarden/pkg/notify/channels"
 	"github.com/logwarden/logwarden/pkg/notify/slack"
 	"github.com/logwarden/logwarden/pkg/pipeline"
@@ -53,7 +52,7 @@ func build(ctx context.Context, cfg config, log *logrus.Entry, metrics io.Writer
 		skip["/aws/lambda/"+cfg.Function] = true
 	}
 	proc := &pipeline.Processor{
-		Parser:        logline.Default(),
+		Parser:        loadParser(ctx, stores.Config, log),
 		State:         stores.State,
 		Thresholds:    cache,
 		SkipLogGroups: skip,

@@ -20,6 +20,9 @@ type stack struct {
 	recipient string
 	state     func() map[string]int64
 	ddb       *ddbCounter
+	// configTable and ddbURL let a test write config items before the
+	// first invoke (the cold start reads them).
+	configTable, ddbURL string
 }
 
 func startStack(t *testing.T) *stack {
@@ -47,7 +50,7 @@ func startStack(t *testing.T) *stack {
 		"LOGWARDEN_DEADLINE_RESERVE=1s",
 	}
 	return &stack{rie: startRIE(t, rie, bootstrap, env), slack: sink, ses: ses, recipient: recipient,
-		state: func() map[string]int64 { return records(t, st) }, ddb: counter}
+		state: func() map[string]int64 { return records(t, st) }, ddb: counter, configTable: configTable, ddbURL: ddbURL}
 }
 
 // fixtures loads the captured events, shifted so the newest happened a

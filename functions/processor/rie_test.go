@@ -212,6 +212,15 @@ type ddbCounter struct {
 	mu    sync.Mutex
 	calls map[string]int
 	proxy *httputil.ReverseProxy
+	// poison, when set, fails every request whose body contains it with a
+	// non-retryable DynamoDB error (fault injection for one batch's keys).
+	poison string
+}
+
+func (c *ddbCounter) setPoison(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.poison = s
 }
 
 func newDDBCounter(t testing.TB, endpoint string) (*ddbCounter, string) {
@@ -228,7 +237,18 @@ func (c *ddbCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "DynamoDB_20120810.")
 	c.mu.Lock()
 	c.calls[op]++
+	poison := c.poison
 	c.mu.Unlock()
+	if poison != "" {
+		body, _ := io.ReadAll(r.Body)
+		if bytes.Contains(body, []byte(poison)) {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"__type":"com.amazon.coral.validate#ValidationException","message":"injected failure"}`))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	c.proxy.ServeHTTP(w, r)
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/logwarden/logwarden/pkg/subscribe"
@@ -11,7 +12,11 @@ import (
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-const testDest = "arn:aws:lambda:us-east-1:123456789012:function:logwarden-processor"
+const (
+	testDest   = "arn:aws:lambda:us-east-1:123456789012:function:logwarden-processor"
+	testStream = "arn:aws:kinesis:us-east-1:123456789012:stream/logwarden-LogStream-1"
+	testRole   = "arn:aws:iam::123456789012:role/logwarden-LogsToStreamRole-1"
+)
 
 func TestLoadConfig(t *testing.T) {
 	cfg, errs := loadConfig(envOf(map[string]string{
@@ -29,6 +34,22 @@ func TestLoadConfig(t *testing.T) {
 	require.Equal(t, subscribe.Selected, cfg.Rules.Match("/ecs/app"))
 }
 
+// In Kinesis per-group mode the subscriber puts filters to the stream with
+// the role, and still never subscribes the processor's group.
+func TestLoadConfigKinesis(t *testing.T) {
+	cfg, errs := loadConfig(envOf(map[string]string{
+		"LOGWARDEN_DESTINATION_ARN":    testStream,
+		"LOGWARDEN_ROLE_ARN":           testRole,
+		"LOGWARDEN_PROCESSOR_FUNCTION": "logwarden-processor",
+		"AWS_LAMBDA_FUNCTION_NAME":     "logwarden-subscriber",
+	}))
+	require.Empty(t, errs)
+	require.Equal(t, subscribe.Target{DestinationARN: testStream, RoleARN: testRole, FilterName: "logwarden",
+		Distribution: types.DistributionRandom}, cfg.Target)
+	require.Equal(t, subscribe.OwnGroup, cfg.Rules.Match("/aws/lambda/logwarden-processor"))
+	require.Equal(t, subscribe.OwnGroup, cfg.Rules.Match("/aws/lambda/logwarden-subscriber"))
+}
+
 func TestLoadConfigReportsEveryProblem(t *testing.T) {
 	tests := []struct {
 		name string
@@ -36,7 +57,8 @@ func TestLoadConfigReportsEveryProblem(t *testing.T) {
 		want []string
 	}{
 		{"missing destination", map[string]string{}, []string{"LOGWARDEN_DESTINATION_ARN is required"}},
-		{"not a function", map[string]string{"LOGWARDEN_DESTINATION_ARN": "arn:aws:kinesis:us-east-1:1:stream/x"}, []string{"not a Lambda function ARN"}},
+		{"not a function or stream", map[string]string{"LOGWARDEN_DESTINATION_ARN": "arn:aws:firehose:us-east-1:123456789012:deliverystream/x"}, []string{"nor a Kinesis stream ARN"}},
+		{"stream without role or processor", map[string]string{"LOGWARDEN_DESTINATION_ARN": testStream}, []string{"needs the role", "name the processor function"}},
 		{"several at once", map[string]string{
 			"LOGWARDEN_DESTINATION_ARN":    testDest,
 			"LOGWARDEN_PROCESSOR_FUNCTION": "other",

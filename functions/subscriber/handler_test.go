@@ -105,3 +105,32 @@ func TestHandleAgainstMoto(t *testing.T) {
 		require.ErrorContains(t, err, "put subscription filter on "+prefix+"late")
 	})
 }
+
+// TestHandleKinesisAgainstMoto: in Kinesis per-group mode (the template's
+// environment) a new group gets a filter to the stream with the role, and
+// the processor's group never does.
+func TestHandleKinesisAgainstMoto(t *testing.T) {
+	env := subscribetest.New(t)
+	ctx := context.Background()
+	stream := env.CreateStream(t, "lw-sub-stream-"+env.Suffix)
+	role := env.CreateRole(t, "lw-sub-logs-"+env.Suffix)
+	processor := "lw-sub-kproc-" + env.Suffix
+	prefix := "/lw-sub-kinesis/" + env.Suffix + "/"
+	cfg, errs := loadConfig(envOf(map[string]string{
+		"LOGWARDEN_DESTINATION_ARN":    stream,
+		"LOGWARDEN_ROLE_ARN":           role,
+		"LOGWARDEN_PROCESSOR_FUNCTION": processor,
+		"LOGWARDEN_INCLUDE_PREFIXES":   prefix + "," + subscribe.LambdaLogGroup(processor),
+	}))
+	require.Empty(t, errs)
+	s := &subscribe.Subscriber{Logs: subscribe.NewClient(env.Config), Rules: cfg.Rules, Target: cfg.Target}
+	own := subscribe.LambdaLogGroup(processor)
+	env.CreateLogGroups(t, prefix+"orders", own)
+
+	log, buf := testLogger()
+	require.NoError(t, handle(ctx, s, event(t, prefix+"orders", nil), log))
+	require.Contains(t, buf.String(), "subscribed log group")
+	require.Equal(t, map[string]string{"logwarden": stream}, env.Filters(t, prefix+"orders"))
+	require.NoError(t, handle(ctx, s, event(t, own, nil), log))
+	require.Empty(t, env.Filters(t, own), "the processor's group never feeds the stream it reads")
+}

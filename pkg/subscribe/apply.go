@@ -47,12 +47,7 @@ func (s *Subscriber) Apply(ctx context.Context, plan Plan, progress Progress) Re
 			rep.add(Result{Entry: e, Err: err}, progress)
 			continue
 		}
-		_, err := s.Logs.PutSubscriptionFilter(ctx, &cloudwatchlogs.PutSubscriptionFilterInput{
-			LogGroupName:   aws.String(e.LogGroup),
-			FilterName:     aws.String(s.Target.name()),
-			FilterPattern:  aws.String(s.Target.FilterPattern),
-			DestinationArn: aws.String(s.Target.DestinationARN),
-		})
+		_, err := s.Logs.PutSubscriptionFilter(ctx, s.Target.putInput(e.LogGroup))
 		var limit *types.LimitExceededException
 		var gone *types.ResourceNotFoundException
 		switch {
@@ -70,6 +65,21 @@ func (s *Subscriber) Apply(ctx context.Context, plan Plan, progress Progress) Re
 		}
 	}
 	return rep
+}
+
+// putInput is the PutSubscriptionFilter request for one group.
+func (t Target) putInput(group string) *cloudwatchlogs.PutSubscriptionFilterInput {
+	in := &cloudwatchlogs.PutSubscriptionFilterInput{
+		LogGroupName:   aws.String(group),
+		FilterName:     aws.String(t.name()),
+		FilterPattern:  aws.String(t.FilterPattern),
+		DestinationArn: aws.String(t.DestinationARN),
+		Distribution:   t.Distribution,
+	}
+	if t.RoleARN != "" {
+		in.RoleArn = aws.String(t.RoleARN)
+	}
+	return in
 }
 
 func (r *Report) add(res Result, progress Progress) {

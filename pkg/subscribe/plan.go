@@ -31,9 +31,13 @@ const MaxFiltersPerGroup = 2
 
 // Target is the subscription filter logwarden puts on a group.
 type Target struct {
-	DestinationARN string // the processor function's ARN
-	FilterName     string // DefaultFilterName when empty
-	FilterPattern  string // "" forwards every event
+	DestinationARN string // the processor function's or the Kinesis stream's ARN
+	// RoleARN is the role CloudWatch Logs assumes to write to a Kinesis
+	// destination; empty for a Lambda destination.
+	RoleARN       string
+	FilterName    string             // DefaultFilterName when empty
+	FilterPattern string             // "" forwards every event
+	Distribution  types.Distribution // Kinesis only; "" leaves the service default
 }
 
 func (t Target) name() string {
@@ -138,7 +142,8 @@ func classify(group string, filters []types.SubscriptionFilter, t Target) Entry 
 		}
 	}
 	if ours != nil {
-		if aws.ToString(ours.DestinationArn) == t.DestinationARN && aws.ToString(ours.FilterPattern) == t.FilterPattern {
+		if aws.ToString(ours.DestinationArn) == t.DestinationARN && aws.ToString(ours.FilterPattern) == t.FilterPattern &&
+			aws.ToString(ours.RoleArn) == t.RoleARN {
 			e.Action, e.Reason = Already, "filter "+t.name()+" sends to the destination"
 			return e
 		}

@@ -31,6 +31,10 @@ const (
 	mutedTypePrefix = "muted_until_"
 )
 
+// RulesID is the table's custom parser rules item (package customrules):
+// it shares the table but is not a threshold item, so New skips it.
+const RulesID = "rules"
+
 // ErrInvalid wraps every validation error, so callers can tell a bad item
 // (reject, tell the operator) from an I/O failure.
 var ErrInvalid = errors.New("invalid threshold item")
@@ -55,6 +59,9 @@ func New(items []store.Item) (*Set, error) {
 	s := &Set{items: map[string]store.Item{}}
 	var errs []error
 	for _, it := range items {
+		if it.ID == RulesID {
+			continue
+		}
 		if err := checkID(it.ID); err != nil {
 			errs = append(errs, err)
 			continue

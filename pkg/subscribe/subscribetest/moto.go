@@ -11,7 +11,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -132,4 +134,61 @@ func (e *Env) Filters(t *testing.T, group string) map[string]string {
 		m[aws.ToString(f.FilterName)] = aws.ToString(f.DestinationArn)
 	}
 	return m
+}
+
+// CreateRole creates an IAM role in moto (for the role CloudWatch Logs
+// assumes to write to a stream; moto does not check its policies).
+func (e *Env) CreateRole(t *testing.T, name string) string {
+	t.Helper()
+	return e.createRole(t, name)
+}
+
+// CreateStream creates a one-shard Kinesis data stream and returns its ARN.
+// Kinesis is called with its JSON protocol directly, like IAM above, so the
+// project does not depend on the Kinesis SDK module for test setup.
+func (e *Env) CreateStream(t *testing.T, name string) string {
+	t.Helper()
+	e.kinesis(t, "CreateStream", map[string]any{"StreamName": name, "ShardCount": 1}, nil)
+	var out struct {
+		StreamDescriptionSummary struct{ StreamARN string }
+	}
+	e.kinesis(t, "DescribeStreamSummary", map[string]any{"StreamName": name}, &out)
+	require.NotEmpty(t, out.StreamDescriptionSummary.StreamARN)
+	return out.StreamDescriptionSummary.StreamARN
+}
+
+// StreamRecords reads every record of the stream's first shard: the bytes a
+// Lambda event source mapping would hand the processor, base64-decoded.
+func (e *Env) StreamRecords(t *testing.T, name string) [][]byte {
+	t.Helper()
+	var it struct{ ShardIterator string }
+	e.kinesis(t, "GetShardIterator", map[string]any{"StreamName": name, "ShardId": "shardId-000000000000",
+		"ShardIteratorType": "TRIM_HORIZON"}, &it)
+	var recs struct{ Records []struct{ Data []byte } } // encoding/json decodes base64 into []byte
+	e.kinesis(t, "GetRecords", map[string]any{"ShardIterator": it.ShardIterator}, &recs)
+	var out [][]byte
+	for _, r := range recs.Records {
+		out = append(out, r.Data)
+	}
+	return out
+}
+
+func (e *Env) kinesis(t *testing.T, op string, in map[string]any, out any) {
+	t.Helper()
+	body, err := json.Marshal(in)
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, e.Endpoint+"/", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "Kinesis_20131202."+op)
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=x")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "moto Kinesis %s: %s", op, raw)
+	if out != nil {
+		require.NoError(t, json.Unmarshal(raw, out), "moto Kinesis %s: %s", op, raw)
+	}
 }
