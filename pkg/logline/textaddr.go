@@ -1,0 +1,176 @@
+package logline
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Free text has no structure to say which part the service wrote and which
+// part came from the client, so the address is read only from slots whose
+// position the client cannot move, and a line that admits two readings gets
+// no address ("when the slot is ambiguous, record no IP"):
+//
+//  1. the slot right after the fixed phrase: "Login failed from <ip> for
+//     user <name>" (anything after it, the name included, is ignored);
+//  2. otherwise every address marker after the phrase must name the same
+//     address: in "login failed for user x from 6.6.6.6 from 203.0.113.5"
+//     either one could be the name's, so neither is taken;
+//  3. a quoted name ("for user '<name>'") ends at the last quote of its
+//     kind in the line, which the name cannot move; markers inside it are
+//     ignored;
+//  4. a line with two separate runs of failure phrases ("User x login
+//     failed from 6.6.6.6 y: invalid password") may carry a forged phrase
+//     inside a name, so it gets no address at all.
+//
+// Text before the phrase is never read: it is where "User <name> …" puts
+// the name.
+
+// textMarkers introduce an address in free text, with the slot they name.
+var textMarkers = [...]struct{ text, from string }{
+	{"from ", "text.from"}, {"ip=", "text.ip"}, {"ip: ", "text.ip"}, {"ip:", "text.ip"},
+	{"client=", "text.client"}, {"client: ", "text.client"}, {"src=", "text.src"}, {"rhost=", "text.rhost"},
+	{"remote_addr=", "text.remote_addr"}, {"addr=", "text.addr"}, {"source ip ", "text.source_ip"},
+}
+
+// textAddr is an address read from a free-text slot.
+type textAddr struct {
+	ip        netip.Addr
+	host      string
+	from      string // the slot, for Event.IPFrom
+	at        int    // where the marker starts, or -1
+	immediate bool   // the slot right after the phrase
+}
+
+func (a textAddr) ok() bool { return a.ip.IsValid() || a.host != "" }
+
+// attribute copies the address onto ev (whose IP is already a.ip).
+func (a textAddr) attribute(ev Event) Event {
+	if a.ok() {
+		ev.Host, ev.IPFrom = a.host, a.from
+	}
+	return ev
+}
+
+var noAddr = textAddr{at: -1}
+
+// markerAt reads the marker and address starting at s[i:], if any. A marker
+// must start a word: "fail:ip=…" inside a user token is not one.
+func markerAt(s string, i int) (textAddr, bool) {
+	if i > 0 && !strings.ContainsRune(" \t([{,;|", rune(s[i-1])) {
+		return noAddr, false
+	}
+	for _, m := range textMarkers {
+		if hasPrefixFold(s[i:], m.text) {
+			tok, _ := nextToken(s, i+len(m.text))
+			ip, host := parseAddr(tok)
+			return textAddr{ip: ip, host: host, from: m.from, at: i}, ip.IsValid() || host != ""
+		}
+	}
+	return noAddr, false
+}
+
+// slotAfter reads the address right after a fixed phrase ending at end
+// ("failed from <ip>", "failed (ip=<ip>)", "failed: client=<ip>").
+func slotAfter(s string, end int) textAddr {
+	i := end
+	for i < len(s) && i-end < 4 && strings.IndexByte(" \t:,;([-", s[i]) >= 0 {
+		i++
+	}
+	if a, ok := markerAt(s, i); ok {
+		a.immediate = true
+		return a
+	}
+	return noAddr
+}
+
+// agreedAddr returns the address of the markers in s[from:] when they all
+// name the same one; none, or two different ones, give no address.
+func agreedAddr(s string, from int) textAddr {
+	found := noAddr
+	for i := from; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c != 'f' && c != 'i' && c != 'c' && c != 's' && c != 'r' && c != 'a' {
+			continue
+		}
+		a, ok := markerAt(s, i)
+		if !ok {
+			continue
+		}
+		if found.ok() && (a.ip != found.ip || a.host != found.host) {
+			return noAddr
+		}
+		if !found.ok() {
+			found = a
+		}
+	}
+	return found
+}
+
+// textIP is the address of a free-text line without a phrase position (an
+// OWASP event name, "User x logged in"): every marker must agree.
+func textIP(s string) (netip.Addr, int) {
+	a := agreedAddr(s, 0)
+	if !a.ok() {
+		return netip.Addr{}, len(s)
+	}
+	return a.ip, a.at
+}
+
+// phraseAddr applies the rules above to a line whose phrase is s[start:end].
+func phraseAddr(s string, start, end int) textAddr {
+	if phraseRuns(s) > 1 {
+		return noAddr
+	}
+	if a := slotAfter(s, end); a.ok() {
+		return a
+	}
+	from := end
+	if q := quotedNameEnd(s[end:]); q > 0 {
+		from = end + q
+	}
+	return agreedAddr(s, from)
+}
+
+// quotedNameEnd returns the index just past a quoted user name that follows
+// a phrase ("for user 'x'", "user=\"x\""), measured to the last quote of
+// that kind in s, or 0.
+func quotedNameEnd(s string) int {
+	for _, m := range [...]string{"for user ", "for ", "username=", "username: ", "user=", "user: ", "user "} {
+		i := indexFold(s, m)
+		if i < 0 || i > 8 { // the name follows the phrase closely, else it is not the phrase's
+			continue
+		}
+		j := i + len(m)
+		if j < len(s) && (s[j] == '\'' || s[j] == '"' || s[j] == '`') {
+			if e := strings.LastIndexByte(s, s[j]); e > j {
+				return e + 1
+			}
+		}
+		return 0
+	}
+	return 0
+}
+
+// phraseRuns counts the runs of known phrases in s: phrases separated only
+// by punctuation and spaces ("Login failed: invalid password") are one run.
+func phraseRuns(s string) int {
+	runs, lastEnd := 0, -1
+	for i := 0; i < len(s); {
+		n := 0
+		for _, pi := range phraseByFirst[s[i]] {
+			if p := genericPhrases[pi].text; len(p) > n && hasPrefixFold(s[i:], p) {
+				n = len(p)
+			}
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		if lastEnd < 0 || strings.Trim(s[lastEnd:i], " \t:,;.-!()[]") != "" {
+			runs++
+		}
+		i += n
+		lastEnd = i
+	}
+	return runs
+}
