@@ -117,14 +117,6 @@ func parseIP(s string) netip.Addr {
 	return a.Unmap()
 }
 
-// firstHop returns the first address of an X-Forwarded-For style list.
-func firstHop(s string) string {
-	if i := strings.IndexByte(s, ','); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
 // cleanUser trims a user name, drops placeholders and caps its length
 // without merging distinct names (capUser).
 func cleanUser(s string) string {
