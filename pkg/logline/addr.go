@@ -28,7 +28,7 @@ const maxHops = 32
 // host name. It never resolves a name: a name is returned as host with a
 // zero IP, and anything else gives neither.
 func parseAddr(tok string) (netip.Addr, string) {
-	tok = strings.Trim(tok, " \t\r\n(),;'\"<>")
+	tok = strings.TrimRight(strings.Trim(tok, " \t\r\n(),;'\"<>"), ".") // "from 203.0.113.5."
 	if tok == "" {
 		return netip.Addr{}, ""
 	}

@@ -31,6 +31,9 @@ func FuzzParse(f *testing.F) {
 		if utf8.ValidString(msg) && !utf8.ValidString(ev.User) {
 			t.Fatalf("user %q cut inside a rune", ev.User)
 		}
+		if len(ev.Forwarded) > MaxForwarded {
+			t.Fatalf("forwarded header of %d bytes", len(ev.Forwarded))
+		}
 		if ev.Kind == KindReport && (ev.DurationMs < 0 || ev.Status == "") {
 			t.Fatalf("bad report %+v", ev)
 		}

@@ -28,6 +28,8 @@ func TestSpoofedAttribution(t *testing.T) {
 		{"text double-quoted user carries from", `Authentication failed for user "x from ` + A + `" (ip=` + spoofReal + ")", spoofReal},
 		{"text quoted user carries a quote", "login failed for user 'x' from " + A + " '' from " + spoofReal, spoofReal},
 		{"text forged phrase in name", "User x login failed from " + A + " y: invalid password", ""},
+		{"text forged higher phrase after the slot", "login failed from " + spoofReal + " for x invalid username or password from " + A, ""},
+		{"text explanation after the slot", "IMAP Error: Login failed for admin against localhost from " + spoofReal + ". AUTHENTICATE PLAIN: Authentication failed.", spoofReal},
 		{"text name before phrase carries ip=", "user ip=" + A + " login failed from " + spoofReal, spoofReal},
 		{"text ip= inside a token", "authn_login_fail:ip=" + A, ""},
 		{"text success quoted name", "User 'a logged in from " + A + "' logged in from " + spoofReal, spoofReal},
@@ -117,7 +119,8 @@ var userTemplates = []func(u string) string{
 }
 
 // userMarkers are the ways a forged address is dressed in user text.
-var userMarkers = []string{"from ", "ip=", "client: ", "", "[client ", "rhost=", "for=", "(ip=", " from ", "ip: ", "src=", "', from "}
+var userMarkers = []string{"from ", "ip=", "client: ", "", "[client ", "rhost=", "for=", "(ip=", " from ", "ip: ", "src=", "', from ",
+	"login failed from ", "invalid username or password from ", "x logged in from ", "Authentication failed (ip="}
 
 // FuzzAttributionUserControlled: an address that occurs only inside a
 // user-controlled value (a user name, a path, a user agent, a referrer, a

@@ -60,7 +60,7 @@ func TestHostileNamesSuccessShapes(t *testing.T) {
 		{"quoted", func(u string) string { return "User '" + u + "' logged in from " + real }, true, true},
 		{"accepted", func(u string) string { return "Accepted login for " + u + " from " + real }, false, true},
 		{"succeeded", func(u string) string { return "login succeeded for " + u + " from " + real + " port 1" }, false, true},
-		{"slot after phrase", func(u string) string { return "login succeeded from " + real + " for " + u }, true, true},
+		{"slot after phrase", func(u string) string { return "login succeeded from " + real + " for " + u }, false, true},
 		{"bare", func(u string) string { return "User " + u + " logged in from " + real }, false, false},
 		{"node bare", func(u string) string { return nodePfx + "User " + u + " logged in from " + real }, false, false},
 	}

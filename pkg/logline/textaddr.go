@@ -18,12 +18,19 @@ import (
 //  3. a quoted name ("for user '<name>'") ends at the last quote of its
 //     kind in the line, which the name cannot move; markers inside it are
 //     ignored;
-//  4. a line with two separate runs of failure phrases ("User x login
-//     failed from 6.6.6.6 y: invalid password") may carry a forged phrase
-//     inside a name, so it gets no address at all.
+//  4. another run of phrases (a failure phrase, or "logged in") before the
+//     chosen slot ("User x login failed from 6.6.6.6 y: invalid password")
+//     may be a forged phrase inside a name, and so may the chosen one when
+//     another run follows with an address of its own ("User x invalid
+//     password from 6.6.6.6 y logged in from 203.0.113.5"): either way the
+//     line gets no address. A run after the slot without an address is the
+//     service's own explanation ("Login failed for u from <ip>. AUTHENTICATE
+//     PLAIN: Authentication failed.") and does not matter.
 //
 // Text before the phrase is never read: it is where "User <name> …" puts
-// the name.
+// the name. A format that writes no address at all cannot be defended
+// against a name that forges a whole sentence with one; a --rules regexp
+// anchored on that format can.
 
 // textMarkers introduce an address in free text, with the slot they name.
 var textMarkers = [...]struct{ text, from string }{
@@ -118,17 +125,29 @@ func textIP(s string) (netip.Addr, int) {
 
 // phraseAddr applies the rules above to a line whose phrase is s[start:end].
 func phraseAddr(s string, start, end int) textAddr {
-	if phraseRuns(s) > 1 {
+	a := slotAfter(s, end)
+	if !a.ok() {
+		from := end
+		if q := quotedNameEnd(s[end:]); q > 0 {
+			from = end + q
+		}
+		a = agreedAddr(s, from)
+	}
+	if a.ok() && (otherRun(s, start, a.at) || otherRun(s, start, len(s)) && conflictAfter(s, end, a)) {
 		return noAddr
 	}
-	if a := slotAfter(s, end); a.ok() {
-		return a
+	return a
+}
+
+// conflictAfter reports whether a marker in s[from:] names an address other
+// than a.
+func conflictAfter(s string, from int, a textAddr) bool {
+	for i := from; i < len(s); i++ {
+		if b, ok := markerAt(s, i); ok && (b.ip != a.ip || b.host != a.host) {
+			return true
+		}
 	}
-	from := end
-	if q := quotedNameEnd(s[end:]); q > 0 {
-		from = end + q
-	}
-	return agreedAddr(s, from)
+	return false
 }
 
 // quotedNameEnd returns the index just past a quoted user name that follows
@@ -151,26 +170,44 @@ func quotedNameEnd(s string) int {
 	return 0
 }
 
-// phraseRuns counts the runs of known phrases in s: phrases separated only
-// by punctuation and spaces ("Login failed: invalid password") are one run.
-func phraseRuns(s string) int {
-	runs, lastEnd := 0, -1
-	for i := 0; i < len(s); {
-		n := 0
-		for _, pi := range phraseByFirst[s[i]] {
-			if p := genericPhrases[pi].text; len(p) > n && hasPrefixFold(s[i:], p) {
-				n = len(p)
-			}
-		}
+// otherRun reports whether a run of known phrases other than the one
+// holding the phrase at start begins before limit. Phrases separated only by
+// punctuation and spaces ("Login failed: invalid password") are one run.
+func otherRun(s string, start, limit int) bool {
+	runStart, lastEnd := -1, -1
+	for i := 0; i < len(s) && i < limit; {
+		n := phraseLenAt(s, i)
 		if n == 0 {
 			i++
 			continue
 		}
 		if lastEnd < 0 || strings.Trim(s[lastEnd:i], " \t:,;.-!()[]") != "" {
-			runs++
+			if runStart >= 0 && !(runStart <= start && start < lastEnd) {
+				return true // the previous run was another one
+			}
+			runStart = i
 		}
 		i += n
 		lastEnd = i
 	}
-	return runs
+	return runStart >= 0 && !(runStart <= start && start < lastEnd)
+}
+
+// phraseLenAt returns the length of the longest known phrase (a generic one,
+// or a "logged in" verb) starting at s[i:], or 0.
+func phraseLenAt(s string, i int) int {
+	n := 0
+	for _, pi := range phraseByFirst[s[i]] {
+		if p := genericPhrases[pi].text; len(p) > n && hasPrefixFold(s[i:], p) {
+			n = len(p)
+		}
+	}
+	if n == 0 && i > 0 && s[i-1] == ' ' {
+		for _, v := range loggedInPhrases {
+			if hasPrefixFold(s[i:], v[1:]) && verbEnds(s[i+len(v)-1:]) {
+				return len(v) - 1
+			}
+		}
+	}
+	return n
 }
