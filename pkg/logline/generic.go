@@ -65,6 +65,12 @@ var genericPhrases = [...]struct {
 	reason string
 }{
 	{"invalid username or password", KindAuthFailure, "invalid_credentials"},
+	{"incorrect username or password", KindAuthFailure, "invalid_credentials"}, // Cognito, passport-local
+	{"wrong username or password", KindAuthFailure, "invalid_credentials"},
+	{"invalid email or password", KindAuthFailure, "invalid_credentials"}, // Devise
+	{"credentials do not match", KindAuthFailure, "invalid_credentials"},  // Laravel
+	{"invalid login attempt", KindAuthFailure, "login_failed"},            // ASP.NET Core Identity
+	{"failed to authenticate", KindAuthFailure, "authentication_failed"},  // Spring Security
 	{"invalid credentials", KindAuthFailure, "invalid_credentials"},
 	{"incorrect credentials", KindAuthFailure, "invalid_credentials"},
 	{"bad credentials", KindAuthFailure, "invalid_credentials"},

@@ -31,7 +31,7 @@ const (
 // ipKeys are the address fields of a record (normalised names). Each gives
 // the slot "json.<name>" (and "json.<parent>.<name>" one level down).
 var ipKeys = [...]string{"ip", "sourceip", "clientip", "remoteaddr", "remoteip", "srcip", "ipaddress", "clientaddress",
-	"remoteaddress", "sourceipaddress", "clientipaddress", "peeraddr", "peerip", "identitysourceip", "contextidentitysourceip"}
+	"remoteaddress", "remoteipaddress", "sourceipaddress", "clientipaddress", "peeraddr", "peerip", "identitysourceip", "contextidentitysourceip"}
 
 // ipParents are the nested objects whose address fields the server wrote:
 // a request logger's view of the connection (pino's req, ECS source/client,
@@ -89,7 +89,8 @@ func classifyNorm(k []byte) int {
 		return keyForwarded
 	case "xrealip", "trueclientip", "cfconnectingip", "xclientip":
 		return keyRealIP
-	case "event", "action", "msg", "message", "outcome", "result", "description", "eventtype", "activity":
+	case "event", "action", "msg", "message", "outcome", "result", "description", "eventtype", "activity",
+		"messagetemplate", "renderedmessage", "@m", "@mt": // Serilog and its compact JSON
 		return keyText
 	case "status", "statuscode", "httpstatus", "responsestatus":
 		return keyStatus
@@ -99,7 +100,7 @@ func classifyNorm(k []byte) int {
 		return keyRequestish
 	case "resourcepath", "routekey", "path", "uri", "url", "originalurl", "requesturi", "requestpath":
 		return keyPath
-	case "data", "details", "detail", "context", "ctx":
+	case "data", "details", "detail", "context", "ctx", "properties":
 		return keyContainer
 	case "requestid", "awsrequestid":
 		return keyRequestID
