@@ -128,7 +128,13 @@ func forwardedFor(hop string) string {
 	if !strings.Contains(hop, "=") {
 		return hop
 	}
-	for pair := range strings.SplitSeq(hop, ";") {
+	for hop != "" {
+		pair := hop
+		if i := strings.IndexByte(hop, ';'); i >= 0 {
+			pair, hop = hop[:i], hop[i+1:]
+		} else {
+			hop = ""
+		}
 		pair = strings.TrimSpace(pair)
 		if len(pair) > 4 && equalFoldLower(pair[:4], "for=") {
 			return strings.Trim(pair[4:], `"`)
