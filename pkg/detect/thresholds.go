@@ -44,6 +44,7 @@ type Thresholds struct {
 	BlockBase           time.Duration `attr:"block_base" unit:"duration"`
 	BlockMax            time.Duration `attr:"block_max" unit:"duration"`
 	AllowCIDRs          []string      `attr:"allow_cidrs" unit:"CIDR list"`
+	TrustedProxies      []string      `attr:"trusted_proxies" unit:"CIDR list"`
 
 	// Notification routing and lifecycle.
 	SlackChannel string                   `attr:"slack_channel" unit:"channel"`

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -124,7 +125,7 @@ func TestParseAuth(t *testing.T) {
 		// Structured application logs.
 		{"json app event outcome", `{"level":"warn","event":"login","outcome":"failure","username":"alice","sourceIp":"198.51.100.23"}`, authWant{F, "198.51.100.23", "alice", "login_failed", RuleJSONApp}},
 		{"json app message phrase", `{"level":"WARN","msg":"Login failed","user":"bob","remote_addr":"198.51.100.24:51234"}`, authWant{F, "198.51.100.24", "bob", "login_failed", RuleJSONApp}},
-		{"json app xff first hop", `{"log_level":"ERROR","message":"invalid password","email":"bob@example.com","x-forwarded-for":"203.0.113.50, 10.0.0.1"}`, authWant{F, "203.0.113.50", "bob@example.com", "invalid_password", RuleJSONApp}},
+		{"json app xff rightmost hop", `{"log_level":"ERROR","message":"invalid password","email":"bob@example.com","x-forwarded-for":"203.0.113.50, 10.0.0.1"}`, authWant{F, "10.0.0.1", "bob@example.com", "invalid_password", RuleJSONApp}},
 		{"json app nested ip", `{"level":"warn","action":"sign-in","result":"denied","userId":"u-17","request":{"ip":"198.51.100.25"}}`, authWant{F, "198.51.100.25", "u-17", "login_failed", RuleJSONApp}},
 		{"json app nested http client_ip", `{"level":"warn","event":"auth.login_failed","user_id":"u-18","http":{"client_ip":"2001:db8::9"}}`, authWant{F, "2001:db8::9", "u-18", "login_failed", RuleJSONApp}},
 		{"json app success", `{"level":"info","event":"user.login","outcome":"success","user":"carol","ip":"198.51.100.26"}`, authWant{S, "198.51.100.26", "carol", "login_success", RuleJSONApp}},
@@ -182,7 +183,10 @@ func TestHostileUserNames(t *testing.T) {
 		{"nginx", func(u string) string {
 			return `2024/01/01 12:00:00 [error] 1#1: *1 user "` + u + `": password mismatch, client: ` + real + `, server: x, request: "GET / HTTP/1.1"`
 		}, ""},
-		{"generic", func(u string) string { return "login failed for " + u + " from " + real }, real},
+		// Free text cannot tell "for <name> from <ip>" from a name holding
+		// "from <ip>": two addresses after the phrase give none.
+		{"generic", func(u string) string { return "login failed for " + u + " from " + real }, ""},
+		{"generic slot after phrase", func(u string) string { return "login failed from " + real + " for user " + u }, real},
 	}
 	for _, sh := range shapes {
 		for _, u := range hostile {
@@ -222,8 +226,18 @@ func TestUserCap(t *testing.T) {
 	ev := Default().Parse("Mar  1 10:00:00 h sshd[1]: Invalid user " + long + " from 203.0.113.1 port 1")
 	require.Equal(t, KindAuthFailure, ev.Kind)
 	require.LessOrEqual(t, len(ev.User), MaxUserLen)
-	require.True(t, strings.HasPrefix(long, ev.User))
-	require.Equal(t, 0, len(ev.User)%2, "cut on a rune boundary")
+	prefix, _, ok := strings.Cut(ev.User, "~")
+	require.True(t, ok, "a capped name carries a hash: %q", ev.User)
+	require.True(t, strings.HasPrefix(long, prefix))
+	require.True(t, utf8.ValidString(ev.User), "cut on a rune boundary")
+
+	// Two long names sharing their first MaxUserLen bytes stay two users.
+	a, b := strings.Repeat("a", 300)+"1", strings.Repeat("a", 300)+"2"
+	ua := Default().Parse(`{"msg":"login failed","user":"` + a + `","ip":"203.0.113.1"}`).User
+	ub := Default().Parse(`{"msg":"login failed","user":"` + b + `","ip":"203.0.113.1"}`).User
+	require.NotEqual(t, ua, ub)
+	require.LessOrEqual(t, len(ua), MaxUserLen)
+	require.Equal(t, "bob", Default().Parse(`{"msg":"login failed","user":"bob"}`).User, "short names are kept whole")
 }
 
 func TestParseIP(t *testing.T) {

@@ -78,9 +78,11 @@ type Event struct {
 	// "sshd.from", "nginx.client", "apigw.sourceIp", "json.ip",
 	// "xff.rightmost_untrusted", so operators can audit attribution.
 	IPFrom string
-	// Forwarded is the X-Forwarded-For value IP was chosen from, kept so
-	// that detection can walk it again with a function's trusted proxies.
-	// Empty unless IP came from a forwarding header.
+	// Forwarded is the forwarding header (X-Forwarded-For, Forwarded or
+	// X-Real-IP; its right end, at most MaxForwarded bytes) of the record,
+	// kept so that TrustProxies can walk it again with a function's trusted
+	// proxies. Set when IP came from it, or when the record had it beside a
+	// peer slot (that peer may be a trusted proxy).
 	Forwarded string
 }
 

@@ -31,6 +31,9 @@ func FuzzParse(f *testing.F) {
 		if utf8.ValidString(msg) && !utf8.ValidString(ev.User) {
 			t.Fatalf("user %q cut inside a rune", ev.User)
 		}
+		if len(ev.Forwarded) > MaxForwarded {
+			t.Fatalf("forwarded header of %d bytes", len(ev.Forwarded))
+		}
 		if ev.Kind == KindReport && (ev.DurationMs < 0 || ev.Status == "") {
 			t.Fatalf("bad report %+v", ev)
 		}
@@ -71,4 +74,12 @@ var fuzzSeeds = []string{
 	"User 'dan smith' logged into the console from 203.0.113.31 port 443",
 	"Accepted login for alice from 203.0.113.7",
 	"User must be logged in to view orders",
+	`{"msg":"login failed","x-forwarded-for":"10.0.0.5, 203.0.113.5","headers":{"Forwarded":"for=\"[2001:db8::1]:4711\";proto=https"}}`,
+	`{"msg":"login failed","requestContext":{"http":{"sourceIp":"198.51.100.1"}},"headers":{"x-forwarded-for":"6.6.6.6"},"body":{"ip":"6.6.6.6"}}`,
+	`{"requestId":"r","ip":"51.14.4.225","requestTime":"x","httpMethod":"POST","resourcePath":"/login","status":"401"}`,
+	`{"webaclId":"arn:w","action":"BLOCK","terminatingRuleType":"RATE_BASED","httpRequest":{"clientIp":"198.51.100.70","uri":"/login","headers":[{"name":"X-Forwarded-For","value":"1.1.1.1"}]}}`,
+	`{"detail-type":"AWS Console Sign In via CloudTrail","detail":{"eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","sourceIPAddress":"192.0.2.4","errorMessage":"Failed authentication"}}`,
+	`{"eventSource":"cognito-idp.amazonaws.com","eventName":"InitiateAuth","sourceIPAddress":"198.51.100.80","errorCode":"NotAuthorizedException","userIdentity":{"principalId":"Anonymous"}}`,
+	"IMAP Error: Login failed for admin against localhost from 203.0.113.5. AUTHENTICATE PLAIN: Authentication failed.",
+	"login failed from 203.0.113.5 for user x from 198.51.100.88",
 }

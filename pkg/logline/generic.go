@@ -1,9 +1,6 @@
 package logline
 
-import (
-	"net/netip"
-	"strings"
-)
+import "strings"
 
 // owaspEvent classifies an OWASP Logging Vocabulary event name
 // (cheatsheetseries.owasp.org, Logging Vocabulary Cheat Sheet).
@@ -68,6 +65,12 @@ var genericPhrases = [...]struct {
 	reason string
 }{
 	{"invalid username or password", KindAuthFailure, "invalid_credentials"},
+	{"incorrect username or password", KindAuthFailure, "invalid_credentials"}, // Cognito, passport-local
+	{"wrong username or password", KindAuthFailure, "invalid_credentials"},
+	{"invalid email or password", KindAuthFailure, "invalid_credentials"}, // Devise
+	{"credentials do not match", KindAuthFailure, "invalid_credentials"},  // Laravel
+	{"invalid login attempt", KindAuthFailure, "login_failed"},            // ASP.NET Core Identity
+	{"failed to authenticate", KindAuthFailure, "authentication_failed"},  // Spring Security
 	{"invalid credentials", KindAuthFailure, "invalid_credentials"},
 	{"incorrect credentials", KindAuthFailure, "invalid_credentials"},
 	{"bad credentials", KindAuthFailure, "invalid_credentials"},
@@ -153,78 +156,23 @@ func genericPhrase(s string) (kind Kind, reason string, start, end int) {
 }
 
 // parseGenericText classifies free text such as "login failed for bob from
-// 203.0.113.9" or "Authentication failed for user 'alice' (ip=203.0.113.9)".
+// 203.0.113.9" or "Authentication failed for user 'alice' (ip=203.0.113.10)".
+// The address comes from phraseAddr's slots only.
 func parseGenericText(s string) (Event, bool) {
 	kind, reason, start, end := genericPhrase(s)
 	if kind == KindOther {
 		return parseUserLoggedIn(s)
 	}
-	ip, ipAt := textIP(s)
-	user := phraseUser(s, start, end, ipAt-end)
-	if needsAttribution(reason) && user == "" && !ip.IsValid() {
+	a := phraseAddr(s, start, end)
+	limit := -1
+	if !a.immediate && a.at >= end {
+		limit = a.at - end
+	}
+	user := phraseUser(s, start, end, limit)
+	if needsAttribution(reason) && user == "" && !a.ok() {
 		return Event{}, false
 	}
-	return authEvent(kind, RuleGenericText, reason, user, ip), true
-}
-
-// ipMarkers introduce an IP in free text.
-var ipMarkers = [...]string{" from ", "ip=", "ip: ", "ip:", "client=", "client: ", "src=", "rhost=", "remote_addr=", "addr=", "source ip "}
-
-// textIP finds the IP of a free-text line. The trusted position is the end of
-// the line ("… from 1.2.3.4", "… (ip=1.2.3.4)", optionally "port N"), which an
-// attacker who controls a name in the middle cannot move. Elsewhere an IP is
-// used only when every marked IP in the line agrees. at is where the marker
-// of the chosen IP starts, or len(s).
-func textIP(s string) (ip netip.Addr, at int) {
-	at = len(s)
-	found, conflict := false, false
-	lastAt, lastEnd := -1, -1
-	var lastIP netip.Addr
-	for _, m := range ipMarkers {
-		for from := 0; from < len(s); {
-			k := indexFold(s[from:], m)
-			if k < 0 {
-				break
-			}
-			i := from + k
-			from = i + len(m)
-			tok, tend := nextToken(s, from)
-			a := parseIP(strings.Trim(tok, "()[],;'\""))
-			if !a.IsValid() {
-				continue
-			}
-			if found && a != ip {
-				conflict = true
-			}
-			if !found || i < at {
-				at = i
-			}
-			ip, found = a, true
-			if i > lastAt {
-				lastAt, lastEnd, lastIP = i, tend, a
-			}
-		}
-	}
-	if !found {
-		return netip.Addr{}, len(s)
-	}
-	if !conflict {
-		return ip, at
-	}
-	if atLineEnd(s[lastEnd:]) {
-		return lastIP, lastAt
-	}
-	return netip.Addr{}, at
-}
-
-// atLineEnd reports whether only a port clause, punctuation or space follow.
-func atLineEnd(rest string) bool {
-	rest = strings.TrimLeft(rest, " \t")
-	if strings.HasPrefix(rest, "port ") {
-		_, e := nextToken(rest, len("port "))
-		rest = rest[e:]
-	}
-	return strings.Trim(rest, " \t\r\n)].;,\"'") == ""
+	return a.attribute(authEvent(kind, RuleGenericText, reason, user, a.ip)), true
 }
 
 // textUser reads the user after a phrase: "for user 'alice'", "for bob",

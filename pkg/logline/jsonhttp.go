@@ -12,8 +12,15 @@ import "github.com/valyala/fastjson"
 //     a 401/403 on a login-like path, the rule text access logs follow.
 func httpAuthFailure(f *jsonFields) (kind Kind, reason, rule string) {
 	if f.responseType != nil {
-		if r := apigwAuthResponse(string(f.responseType.GetStringBytes())); r != "" {
+		t := string(f.responseType.GetStringBytes())
+		if r := apigwAuthResponse(t); r != "" {
 			return KindAuthFailure, r, RuleAPIGWAccess
+		}
+		// A 403 that API Gateway says came from WAF, throttling or a quota
+		// is no credential check (WAF's own logs say why it blocked).
+		switch t {
+		case "WAF_FILTERED", "THROTTLED", "QUOTA_EXCEEDED", "REQUEST_TOO_LARGE", "RESOURCE_NOT_FOUND":
+			return KindOther, "", ""
 		}
 	}
 	if f.status != nil && (f.requestish || f.ip != nil) {

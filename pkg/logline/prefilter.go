@@ -36,6 +36,7 @@ var keywords = [...]struct {
 	{"\" 403", hitAuth}, {"\"403\"", hitAuth}, {":403,", hitAuth}, {":403}", hitAuth}, {": 403", hitAuth}, {" 403 ", hitAuth},
 	{"emory", hitCrash}, {"exite", hitCrash},
 	{"k tim", hitTimeout},
+	{"\"bloc", hitAuth}, {"eauth", hitAuth}, // AWS WAF "action":"BLOCK"; Cognito InitiateAuth / RespondToAuthChallenge
 }
 
 type gramEntry struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -346,11 +347,17 @@ func (c *compiledRule) matchJSON(msg string, v *fastjson.Value) (Event, bool) {
 	if c.userPath != nil {
 		user = retain(msg, v.GetStringBytes(c.userPath...))
 	}
-	var ipStr string
+	ev := authEvent(c.kind, c.name, c.reason, user, netip.Addr{})
 	if c.ipPath != nil {
-		ipStr = firstHop(unsafeStr(v.GetStringBytes(c.ipPath...)))
+		// A list is a forwarding header: its left hops are the client's.
+		if s := unsafeStr(v.GetStringBytes(c.ipPath...)); strings.IndexByte(s, ',') >= 0 {
+			ev.Forwarded = capForwarded(retainS(msg, s))
+			ev.IP, _ = ClientFromForwarded(ev.Forwarded, nil)
+		} else {
+			ev.IP = parseIP(s)
+		}
 	}
-	return authEvent(c.kind, c.name, c.reason, user, parseIP(ipStr)), true
+	return ev, true
 }
 
 func (m *fieldMatch) matches(got string) bool {

@@ -49,6 +49,10 @@ rules:
 	require.Equal(t, Event{Kind: KindAuthFailure, User: "zed", Reason: "legacy_app", Rule: "legacy_app"}, ev)
 	ev = p.Parse(`{"component":"vpn","result":"ALLOW_MFA","who":"yan","peer":{"addr":"198.51.100.8:443"}}`)
 	require.Equal(t, Event{Kind: KindAuthSuccess, User: "yan", IP: mustIP("198.51.100.8"), Reason: "vpn_login", Rule: "vpn_ok"}, ev)
+	// An ip_field holding a forwarding list names its right-most hop, never the client-written left one.
+	ev = p.Parse(`{"component":"vpn","result":"ALLOW","who":"yan","peer":{"addr":"10.0.0.5, 198.51.100.9"}}`)
+	require.Equal(t, "198.51.100.9", ev.IP.String())
+	require.Equal(t, "10.0.0.5, 198.51.100.9", ev.Forwarded)
 	ev = p.Parse(`{"component":"vpn","result":"DENY","who":"yan"}`)
 	require.Equal(t, KindOther, ev.Kind)
 	// Built-ins still apply, and Default is unaffected by New.

@@ -5,7 +5,8 @@ import "strings"
 // Success lines name the user before the verb more often than after it:
 // "User alice logged in from 203.0.113.7". The name is read only from the
 // fixed shape "user <name> <phrase>" (one token, or a quoted string), and
-// the IP only by textIP's rules, so a name cannot move the IP.
+// the address only from the slot after the verb (verbAddr), so a name cannot
+// move it.
 
 // phraseUser reads the user of a phrase at s[start:end]: after it ("for
 // bob", "user=bob", bounded by limit as in textUser), else right before it.
@@ -67,8 +68,11 @@ var loggedInPhrases = [...]string{" logged in", " signed in", " logged on"}
 
 // parseUserLoggedIn reads "User alice logged in [from 203.0.113.7]": the bare
 // verb counts only in the shape "user <name> <verb>", since "must be logged
-// in" and "not logged in" are not logins.
+// in" and "not logged in" are not logins. A quoted name ("User 'a b' logged
+// in") is preferred to an unquoted reading, because a verb inside the quotes
+// is the name's.
 func parseUserLoggedIn(s string) (Event, bool) {
+	at, end, user, quoted := -1, 0, "", false
 	for _, ph := range loggedInPhrases {
 		for from := 0; from < len(s); {
 			k := indexFold(s[from:], ph)
@@ -80,13 +84,25 @@ func parseUserLoggedIn(s string) (Event, bool) {
 			if !verbEnds(s[from:]) {
 				continue
 			}
-			if user := userBefore(s[:i]); user != "" {
-				ip, _ := textIP(s)
-				return authEvent(KindAuthSuccess, RuleGenericText, "login_success", user, ip), true
+			u := userBefore(s[:i])
+			if u == "" {
+				continue
+			}
+			q := strings.IndexByte("'\"`", s[i-1]) >= 0
+			if at < 0 || (q && !quoted) {
+				at, end, user, quoted = i, from, u, q
 			}
 		}
 	}
-	return Event{}, false
+	if at < 0 {
+		return Event{}, false
+	}
+	scan := 0
+	if quoted {
+		scan = at
+	}
+	a := verbAddr(s, scan, end)
+	return a.attribute(authEvent(KindAuthSuccess, RuleGenericText, "login_success", user, a.ip)), true
 }
 
 // verbEnds reports whether a verb ends at a word boundary ("logged in",
@@ -96,4 +112,28 @@ func verbEnds(rest string) bool {
 		return true
 	}
 	return hasPrefixFold(rest, "to") && (len(rest) == 2 || !isWordByte(rest[2]))
+}
+
+// verbAddr reads the address after a "logged in" verb ending at end, by
+// phraseAddr's rules: the slot right after the verb, else markers that
+// agree. A second verb in s[scan:] (after a quoted name, else in the whole
+// line) may have come with a forged name, so then there is no address.
+func verbAddr(s string, scan, end int) textAddr {
+	n := 0
+	for _, ph := range loggedInPhrases {
+		for from := scan; ; n++ {
+			k := indexFold(s[from:], ph)
+			if k < 0 {
+				break
+			}
+			from += k + len(ph)
+		}
+	}
+	if n > 1 {
+		return noAddr
+	}
+	if a := slotAfter(s, end); a.ok() {
+		return a
+	}
+	return agreedAddr(s, end)
 }

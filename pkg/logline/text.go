@@ -3,7 +3,6 @@ package logline
 import (
 	"net/netip"
 	"strings"
-	"unicode/utf8"
 )
 
 // MaxUserLen caps attributed user names. Real user names are short; an
@@ -118,29 +117,14 @@ func parseIP(s string) netip.Addr {
 	return a.Unmap()
 }
 
-// firstHop returns the first address of an X-Forwarded-For style list.
-func firstHop(s string) string {
-	if i := strings.IndexByte(s, ','); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// cleanUser trims a user name, drops placeholders and caps its length on a
-// rune boundary.
+// cleanUser trims a user name, drops placeholders and caps its length
+// without merging distinct names (capUser).
 func cleanUser(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "-" || s == "" {
 		return ""
 	}
-	if len(s) > MaxUserLen {
-		cut := MaxUserLen
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
-	}
-	return s
+	return capUser(s)
 }
 
 // isUUIDish reports whether s looks like a Lambda request id (hex and dashes,

@@ -88,6 +88,14 @@ func (p *Processor) Process(ctx context.Context, b *cwlogs.Batch, now time.Time)
 	if err != nil {
 		return res, fmt.Errorf("thresholds for %s: %w", fn, err)
 	}
+	// Which forwarding hops are our own proxies is per function, so the
+	// parser's right-most-hop client is re-read here, before any counting
+	// or allow_cidrs check sees it.
+	if trusted := logline.TrustedProxies(th.TrustedProxies); trusted != nil {
+		for i := range obs {
+			obs[i].Event.TrustProxies(trusted)
+		}
+	}
 	in := detect.Input{
 		BatchID:      BatchID(b),
 		Function:     fn,

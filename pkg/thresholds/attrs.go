@@ -305,7 +305,7 @@ func checkString(name, x string) error {
 func checkList(name string, list []string) error {
 	for _, s := range list {
 		switch name {
-		case "allow_cidrs":
+		case "allow_cidrs", "trusted_proxies":
 			if _, err := netip.ParsePrefix(s); err != nil {
 				if _, err := netip.ParseAddr(s); err != nil {
 					return fmt.Errorf("%q is not a CIDR or address", s)

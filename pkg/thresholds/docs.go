@@ -45,6 +45,7 @@ var descriptions = map[string]string{
 	"block_base":            "first block of an offending IP; doubles per repeat offence",
 	"block_max":             "longest block (and how long offences are remembered)",
 	"allow_cidrs":           "CIDRs and addresses never counted, blocked or alerted on (own NAT, health checks)",
+	"trusted_proxies":       "your own proxies (ALB, CloudFront, nginx): X-Forwarded-For hops from them are looked through to the client",
 	"slack_channel":         "Slack channel for this function's alerts",
 	"email_to":              "e-mail recipients for this function's alerts",
 	"min_severity":          "lowest severity that is sent (info, warning, critical)",

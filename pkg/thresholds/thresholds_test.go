@@ -52,6 +52,7 @@ func TestValidationNamesItemAndAttribute(t *testing.T) {
 		{store.Item{ID: "defaults", Attrs: map[string]any{"brute_force_failures": 2.5}}, "must be a whole number"},
 		{store.Item{ID: "defaults", Attrs: map[string]any{"architecture": "sparc"}}, `architecture: must be "x86_64" or "arm64"`},
 		{store.Item{ID: "defaults", Attrs: map[string]any{"allow_cidrs": []string{"10.0.0.0/33"}}}, "allow_cidrs: \"10.0.0.0/33\" is not a CIDR"},
+		{store.Item{ID: "defaults", Attrs: map[string]any{"trusted_proxies": []string{"10.0.0.0/8", "alb"}}}, "trusted_proxies: \"alb\" is not a CIDR"},
 		{store.Item{ID: "defaults", Attrs: map[string]any{"cooldown_tiemout": "1h"}}, "unknown alert type \"tiemout\""},
 		{store.Item{ID: "defaults", Attrs: map[string]any{"duration_rato": 2.0}}, "duration_rato: unknown attribute"},
 		{store.Item{ID: "defaults", Attrs: map[string]any{"muted_until": "tomorrow"}}, "muted_until: must be an RFC 3339 time"},
@@ -68,6 +69,19 @@ func TestValidationNamesItemAndAttribute(t *testing.T) {
 		})
 	}
 	require.NoError(t, Validate(store.Item{ID: "defaults", Attrs: map[string]any{"description": "tuned 2026-03", "renotify": "0"}}))
+}
+
+func TestTrustedProxies(t *testing.T) {
+	th, err := Resolve([]store.Item{
+		{ID: "defaults", Attrs: map[string]any{"trusted_proxies": "10.0.0.0/8, 2001:db8::/32"}},
+		{ID: "function#web", Attrs: map[string]any{"trusted_proxies": []any{"192.0.2.10"}}},
+	}, "orders", "/aws/lambda/orders")
+	require.NoError(t, err)
+	require.Equal(t, []string{"10.0.0.0/8", "2001:db8::/32"}, th.TrustedProxies)
+	web, err := Resolve([]store.Item{{ID: "function#web", Attrs: map[string]any{"trusted_proxies": []any{"192.0.2.10"}}}}, "web", "/aws/lambda/web")
+	require.NoError(t, err)
+	require.Equal(t, []string{"192.0.2.10"}, web.TrustedProxies)
+	require.Empty(t, detect.Defaults().TrustedProxies, "no proxy is trusted unless the operator says so")
 }
 
 func TestParseFile(t *testing.T) {
