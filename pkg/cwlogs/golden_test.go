@@ -75,16 +75,21 @@ func goldenInputs(t *testing.T) map[string][]byte {
 			kinesisRecord(b64(gz(`{"hello":"world"}`)), "1004"),
 			kinesisRecord(b64(gz(authDocument)), "1005"),
 		}}),
-		"firehose-event/input.json":        firehose(b64(gz(controlDocument)), b64(gz(timeoutDocument)), b64(gz(authDocument))),
-		"firehose-decompressed/input.json": firehose(b64([]byte(reportDocument)), b64([]byte(authDocument+controlDocument))),
-		"gzip-file/input.gz":               gz(timeoutDocument),
-		"s3-concatenated-gzip/input.gz":    gz(reportDocument, authDocument, timeoutDocument),
-		"s3-concatenated-json/input.json":  []byte(authDocument + timeoutDocument + "\n" + reportDocument),
-		"data-message/input.json":          []byte(reportDocument + "\n"),
-		"control-message/input.json":       []byte(controlDocument + "\n"),
-		"unicode/input.json":               []byte(unicodeDocument),
-		"base64-data/input.txt":            []byte(b64(gz(authDocument)) + "\n"),
-		"plain-text/input.log":             []byte(sshdLines),
+		"firehose-event/input.json":            firehose(b64(gz(controlDocument)), b64(gz(timeoutDocument)), b64(gz(authDocument))),
+		"firehose-decompressed/input.json":     firehose(b64([]byte(reportDocument)), b64([]byte(authDocument+controlDocument))),
+		"gzip-file/input.gz":                   gz(timeoutDocument),
+		"s3-concatenated-gzip/input.gz":        gz(reportDocument, authDocument, timeoutDocument),
+		"s3-concatenated-json/input.json":      []byte(authDocument + timeoutDocument + "\n" + reportDocument),
+		"data-message/input.json":              []byte(reportDocument + "\n"),
+		"control-message/input.json":           []byte(controlDocument + "\n"),
+		"unicode/input.json":                   []byte(unicodeDocument),
+		"base64-data/input.txt":                []byte(b64(gz(authDocument)) + "\n"),
+		"plain-text/input.log":                 []byte(sshdLines),
+		"aws-cli-filter-log-events/input.json": []byte(filterLogEventsOutput),
+		"aws-cli-get-log-events/input.json":    []byte(getLogEventsOutput),
+		"aws-cli-query-events/input.json":      []byte(queryEventsOutput),
+		"s3-export/000000.gz":                  gz(s3ExportLines),
+		"json-app-lines/input.log":             []byte(jsonAppLines),
 	}
 }
 
@@ -95,13 +100,16 @@ type goldenBatch struct {
 }
 
 type golden struct {
-	Batches []goldenBatch `json:"batches"`
-	Errors  []string      `json:"errors"`
+	Batches  []goldenBatch `json:"batches"`
+	Errors   []string      `json:"errors"`
+	Warnings []string      `json:"warnings,omitempty"`
 }
 
 func decodeGolden(t *testing.T, name string, input []byte) golden {
 	got := golden{Batches: []goldenBatch{}, Errors: []string{}}
-	errs := Decode(name, input, Limits{}, func(b Batch) {
+	// No log group given: shapes without one take the file name and say so.
+	in := Input{Name: name, Warn: func(msg string) { got.Warnings = append(got.Warnings, msg) }}
+	errs := DecodeInput(in, input, func(b Batch) {
 		got.Batches = append(got.Batches, goldenBatch{Source: b.Source, Bytes: b.Bytes, Batch: b})
 	})
 	for _, err := range errs {
@@ -122,6 +130,9 @@ func TestGoldenEnvelopes(t *testing.T) {
 	}
 	inputs, err := filepath.Glob(filepath.Join(envelopesDir, "*", "input.*"))
 	require.NoError(t, err)
+	exports, err := filepath.Glob(filepath.Join(envelopesDir, "*", "0*.gz")) // S3 export object names
+	require.NoError(t, err)
+	inputs = append(inputs, exports...)
 	require.GreaterOrEqual(t, len(inputs), len(goldenInputs(t)), "every sample shape has a golden folder")
 	for _, in := range inputs {
 		dir := filepath.Dir(in)
