@@ -56,7 +56,11 @@ func TestThresholdsSetGetListDelete(t *testing.T) {
 	code, out, stderr = thresholdsCLI(t, "list", "--json", "--store", db)
 	require.Equal(t, 0, code, stderr)
 	var items []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &items))
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") { // JSON lines
+		var it map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &it))
+		items = append(items, it)
+	}
 	require.Len(t, items, 2)
 	require.Equal(t, "defaults", items[0]["id"])
 	require.Equal(t, 20.0, items[0]["stuffing_users"])
@@ -66,7 +70,12 @@ func TestThresholdsSetGetListDelete(t *testing.T) {
 	require.Equal(t, "deleted defaults\n", out)
 	code, _, stderr = thresholdsCLI(t, "get", "defaults", "--store", db)
 	require.Equal(t, 1, code)
-	require.Contains(t, stderr, `no item "defaults"`)
+	require.Contains(t, stderr, `logwarden thresholds get: no item "defaults"`)
+	// Deleting what is not there is an error, not "deleted".
+	code, out, stderr = thresholdsCLI(t, "delete", "defaults", "--store", db)
+	require.Equal(t, 1, code)
+	require.Empty(t, out)
+	require.Contains(t, stderr, `logwarden thresholds delete: no item "defaults" in embedded store `)
 }
 
 func TestThresholdsRejectsInvalidSets(t *testing.T) {
@@ -102,10 +111,14 @@ func TestThresholdsUsage(t *testing.T) {
 	require.Regexp(t, `(?m)^memory_percent\s+%\s+`, out)
 }
 
+// A shell that names only the state table is half configured: say which
+// variable is missing rather than fall back to the default name.
 func TestThresholdsDynamoDBNeedsTable(t *testing.T) {
-	code, _, stderr := thresholdsCLI(t, "list", "--store", "dynamodb")
+	t.Setenv("LOGWARDEN_STATE_TABLE", "s")
+	var out, errOut bytes.Buffer
+	code := run([]string{"thresholds", "list", "--store", "dynamodb"}, &out, &errOut)
 	require.Equal(t, 1, code)
-	require.Contains(t, stderr, "LOGWARDEN_CONFIG_TABLE")
+	require.Contains(t, errOut.String(), "LOGWARDEN_CONFIG_TABLE")
 }
 
 func TestParseValue(t *testing.T) {
