@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -64,6 +65,9 @@ func TestErrorPrefixAndExitCodes(t *testing.T) {
 		{[]string{"parse", "--nope", "x"}, 2, "logwarden parse: ", "unknown flag: --nope"},
 		{[]string{"parse", "/does/not/exist"}, 1, "logwarden parse: ", "/does/not/exist"},
 		{[]string{"replay", "/does/not/exist"}, 1, "logwarden replay: ", "/does/not/exist"},
+		{[]string{"fetch"}, 2, "logwarden fetch: ", "--log-group or --log-group-prefix"},
+		{[]string{"fetch", "--log-group", "g", "--since", "yesterday"}, 2, "logwarden fetch: ", "--since: want a duration"},
+		{[]string{"fetch", "--log-group", "g", "--since", "1h", "--until", "2h"}, 2, "logwarden fetch: ", "must be before --until"},
 		{[]string{"baselines", "--store", missing}, 1, "logwarden baselines: ", "does not exist"},
 		{[]string{"baselines", "--at", "yesterday"}, 2, "logwarden baselines: ", "--at"},
 		{[]string{"blocklist", "--store", missing}, 1, "logwarden blocklist: ", "does not exist"},
@@ -154,4 +158,38 @@ func TestEmptyInputsWarn(t *testing.T) {
 		require.Contains(t, stderr, "logwarden "+cmd+": warning: "+empty+": empty file")
 		require.Contains(t, stderr, "logwarden "+cmd+": warning: "+emptyDir+": no input files in directory")
 	}
+}
+
+func TestParseWhen(t *testing.T) {
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"90m": now.Add(-90 * time.Minute), "24h": now.Add(-24 * time.Hour), "7d": now.Add(-7 * 24 * time.Hour),
+		"1.5d": now.Add(-36 * time.Hour), "2026-03-03T00:00:00Z": time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC),
+		"2026-03-03T01:00:00+01:00": time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC),
+	} {
+		got, err := parseWhen(in, now)
+		require.NoError(t, err, in)
+		require.True(t, want.Equal(got), "%s: %s", in, got)
+	}
+	for _, bad := range []string{"", "-1h", "0s", "d", "xd", "yesterday", "2026-03-03"} {
+		_, err := parseWhen(bad, now)
+		require.Error(t, err, bad)
+	}
+}
+
+// TestMain keeps the tests off the developer's own default store and
+// deployed tables: every command run here sees an empty state directory
+// and no table names unless a test sets them.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "logwarden-cli-test-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_STATE_HOME", dir)
+	for _, v := range []string{"LOGWARDEN_STATE_TABLE", "LOGWARDEN_CONFIG_TABLE", "LOGWARDEN_STACK"} {
+		os.Unsetenv(v)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }

@@ -125,10 +125,12 @@ func FromEnv(ctx context.Context, o Options) (*Stores, error) {
 
 // ForReplay opens what a replay uses. A replay must never change the live
 // state by accident, so without --store the state is the temporary
-// embedded file o.TempState and only the thresholds come from DynamoDB,
-// read only, when a threshold table is configured (LOGWARDEN_CONFIG_TABLE,
-// --stack or LOGWARDEN_STACK). --store PATH keeps both in that file;
-// --store dynamodb uses the deployed tables, state included.
+// embedded file o.TempState, and the thresholds come, read only, from
+// where `logwarden thresholds` writes them: the DynamoDB threshold table
+// when one is configured (LOGWARDEN_CONFIG_TABLE, --stack or
+// LOGWARDEN_STACK), else the default embedded file if it exists. --store
+// PATH keeps both in that file; --store dynamodb uses the deployed tables,
+// state included.
 func ForReplay(ctx context.Context, o Options) (*Stores, error) {
 	if o.StorePath != "" {
 		return FromEnv(ctx, o)
@@ -140,8 +142,7 @@ func ForReplay(ctx context.Context, o Options) (*Stores, error) {
 	}
 	s.Desc = "state in a temporary embedded store (deleted after the replay; keep it with --store PATH)"
 	if getenv(EnvConfigTable) == "" && o.Stack == "" && getenv(EnvStack) == "" {
-		s.Desc += ", thresholds from it (none: built-in defaults, or --thresholds FILE)"
-		return s, nil
+		return replayLocalThresholds(s, getenv)
 	}
 	d, err := openDynamo(ctx, o, false, true)
 	if err != nil {
@@ -150,6 +151,31 @@ func ForReplay(ctx context.Context, o Options) (*Stores, error) {
 	}
 	s.Config, s.Counter = readOnlyConfig{d.Config}, d.Counter
 	s.Desc += ", thresholds from " + strings.TrimPrefix(d.Desc, "DynamoDB ") + " (read only)"
+	return s, nil
+}
+
+// replayLocalThresholds reads the thresholds of the default embedded
+// store, if there is one, so that `thresholds set` then `replay` works
+// without AWS as it does with it.
+func replayLocalThresholds(s *Stores, getenv func(string) string) (*Stores, error) {
+	path, err := DefaultPath(getenv)
+	if err != nil {
+		s.Desc += ", no threshold items (built-in defaults)"
+		return s, nil //nolint:nilerr // no home directory: nothing to read
+	}
+	def, err := openLocal(path, getenv, true)
+	if errors.Is(err, ErrNoStore) {
+		s.Desc += ", no threshold items (built-in defaults)"
+		return s, nil
+	}
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	tempClose := s.close
+	s.Config = readOnlyConfig{def.Config}
+	s.close = func() error { return errors.Join(def.Close(), tempClose()) }
+	s.Desc += ", thresholds from " + def.Desc + " (read only)"
 	return s, nil
 }
 
