@@ -137,7 +137,7 @@ func TestForReplay(t *testing.T) {
 		env      map[string]string
 		desc     string
 		stateDDB bool
-		cfgRO   bool
+		cfgRO    bool
 	}{
 		{name: "nothing configured: all temporary", env: map[string]string{"XDG_STATE_HOME": t.TempDir()},
 			desc: "state in a temporary embedded store (deleted after the replay; keep it with --store PATH), no threshold items (built-in defaults)"},
