@@ -146,3 +146,53 @@ func TestParseValue(t *testing.T) {
 		require.Equal(t, tc.want, got, tc.raw)
 	}
 }
+
+// add/remove start from the effective list, so a function's allow list
+// keeps the shared entries of defaults (the brute-force hint's use).
+func TestThresholdsAddRemoveLists(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "state.db")
+	get := func(id string) map[string]any {
+		t.Helper()
+		code, out, stderr := thresholdsCLI(t, "get", id, "--json", "--store", db)
+		require.Equal(t, 0, code, stderr)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &m))
+		return m
+	}
+	code, _, stderr := thresholdsCLI(t, "add", "--store", db, "defaults", "allow_cidrs=10.0.0.0/8")
+	require.Equal(t, 0, code, stderr)
+	code, _, stderr = thresholdsCLI(t, "add", "--store", db, "function#login", "allow_cidrs=198.51.100.7/32,203.0.113.0/28")
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, []any{"10.0.0.0/8", "198.51.100.7/32", "203.0.113.0/28"}, get("function#login")["allow_cidrs"],
+		"starts from the defaults' list")
+	code, _, stderr = thresholdsCLI(t, "add", "--store", db, "function#login", "allow_cidrs=198.51.100.7/32")
+	require.Equal(t, 0, code, stderr)
+	require.Len(t, get("function#login")["allow_cidrs"], 3, "adding twice keeps one")
+
+	code, _, stderr = thresholdsCLI(t, "remove", "--store", db, "function#login", "allow_cidrs=10.0.0.0/8")
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, []any{"198.51.100.7/32", "203.0.113.0/28"}, get("function#login")["allow_cidrs"])
+	require.Equal(t, []any{"10.0.0.0/8"}, get("defaults")["allow_cidrs"], "defaults untouched")
+
+	// email_to is a list too; an item without it and no defaults starts empty.
+	code, _, stderr = thresholdsCLI(t, "add", "--store", db, "function#checkout", "email_to=oncall@example.com")
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, []any{"oncall@example.com"}, get("function#checkout")["email_to"])
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"add", "function#login", "allow_cidrs=not-a-cidr"}, "allow_cidrs"},
+		{[]string{"add", "function#login", "memory_percent=80"}, `attribute "memory_percent" is not a list (lists: allow_cidrs, email_to); use 'thresholds set'`},
+		{[]string{"remove", "function#login", "allow_cidrs=192.0.2.1/32"}, "allow_cidrs: 192.0.2.1/32 is not in function#login's allow_cidrs (198.51.100.7/32,203.0.113.0/28)"},
+		{[]string{"add", "function#login", "allow_cidrs="}, `"allow_cidrs=" is not attr=value`},
+		{[]string{"add", "login", "allow_cidrs=10.0.0.1"}, `id "login"`},
+	} {
+		code, _, stderr := thresholdsCLI(t, append(tc.args, "--store", db)...)
+		require.Equal(t, 1, code, "%v", tc.args)
+		require.Contains(t, stderr, "logwarden thresholds "+tc.args[0]+": ")
+		require.Contains(t, stderr, tc.want, "%v", tc.args)
+	}
+	require.Len(t, get("function#login")["allow_cidrs"], 2, "nothing invalid was written")
+}

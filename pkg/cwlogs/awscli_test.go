@@ -59,3 +59,29 @@ func TestAWSCLIOutputIsNeverPlainText(t *testing.T) {
 		require.NotContains(t, b.Source, "lines", "never read as plain text")
 	}
 }
+
+// A message is data, never framing: a forged time or newline inside a
+// subscription document changes nothing, and in an S3 export a line
+// without a time continues the event before it.
+func TestForgedTimesAndNewlines(t *testing.T) {
+	doc := `{"messageType":"DATA_MESSAGE","logGroup":"/aws/lambda/x","logStream":"s","logEvents":[` +
+		`{"id":"1","timestamp":1772532000000,"message":"1970-01-01T00:00:00Z Task timed out after 3.00 seconds"},` +
+		`{"id":"2","timestamp":1772532000001,"message":"2099-01-01T00:00:00Z fake\n2099-01-01T00:00:01Z REPORT RequestId: x\tDuration: 1 ms"}]}`
+	var got []LogEvent
+	require.Empty(t, Decode("d.json", []byte(doc), Limits{}, func(b Batch) { got = append(got, b.LogEvents...) }))
+	require.Len(t, got, 2)
+	require.Equal(t, int64(1772532000000), got[0].Timestamp)
+	require.Equal(t, int64(1772532000001), got[1].Timestamp)
+	require.Contains(t, got[1].Message, "\n2099-01-01T00:00:01Z REPORT")
+
+	export := "2026-03-03T10:00:00.000Z login failed for bob\nFailed password for root from 203.0.113.9 port 22 ssh2\r\n" +
+		"2026-03-03T10:00:01.000Z next\n"
+	got = nil
+	var warns []string
+	in := Input{Name: "000000.gz", LogGroup: "g", Warn: func(m string) { warns = append(warns, m) }}
+	require.Empty(t, DecodeInput(in, []byte(export), func(b Batch) { got = append(got, b.LogEvents...) }))
+	require.Len(t, got, 2)
+	require.Equal(t, "login failed for bob\nFailed password for root from 203.0.113.9 port 22 ssh2", got[0].Message)
+	require.Equal(t, "next", got[1].Message)
+	require.Empty(t, warns)
+}

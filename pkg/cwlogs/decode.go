@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // Decode decodes an input of unknown shape, as read from a file or stdin, and
@@ -247,6 +248,7 @@ func (d *decoder) payload(data []byte, src string) {
 // in time.
 func (d *decoder) text(data []byte) {
 	all := string(data) // one copy; every message is a slice of it
+	all0 := all
 	group := ""
 	b := Batch{MessageType: DataMessage}
 	first, line, untimed, total := 0, 0, 0, 0
@@ -273,6 +275,16 @@ func (d *decoder) text(data []byte) {
 			first = line
 		}
 		ts, msg, ok := leadingTimestamp(msg)
+		if n := len(b.LogEvents); !ok && n > 0 && b.LogEvents[n-1].Timestamp > 0 {
+			// A continuation line of a multi-line message (a stack trace
+			// in an S3 export): it belongs to the event before it, and an
+			// attacker's newline inside a message does not become an event
+			// of its own.
+			last := &b.LogEvents[n-1]
+			last.Message = all0[offsetOf(all0, last.Message) : offsetOf(all0, msg)+len(msg)]
+			b.Bytes += len(msg) + 1
+			continue
+		}
 		if !ok {
 			untimed++
 		}
@@ -287,4 +299,9 @@ func (d *decoder) text(data []byte) {
 	if untimed > 0 {
 		d.warnf("%s: plain text: %d of %d lines have no leading RFC 3339 timestamp, so their events have no time", d.name, untimed, total)
 	}
+}
+
+// offsetOf is the offset of sub, a substring of s sharing its memory.
+func offsetOf(s, sub string) int {
+	return int(uintptr(unsafe.Pointer(unsafe.StringData(sub))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
 }

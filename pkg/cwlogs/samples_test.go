@@ -173,6 +173,9 @@ const queryEventsOutput = `[
 const s3ExportLines = `2026-03-03T10:00:00.000Z START RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52 Version: $LATEST
 2026-03-03T10:00:03.003Z 2026-03-03T10:00:03.003Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 3.00 seconds
 2026-03-03T10:00:04.100Z REPORT RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52	Duration: 3003.16 ms	Billed Duration: 3000 ms	Memory Size: 128 MB	Max Memory Used: 48 MB	Init Duration: 127.02 ms	
+2026-03-03T10:00:05.000Z [ERROR] Runtime.UnhandledPromiseRejection: Error: boom
+    at handler (/var/task/index.js:12:11)
+    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)
 `
 
 // jsonAppLines are application JSON log lines whose "events" is not a list:
