@@ -63,11 +63,16 @@ func expandInputs(args []string, warn func(string)) (files []inputFile, errs []e
 	return files, errs
 }
 
-func readInput(path string) ([]byte, error) {
+// readInput reads a file, or stdin for "-" (an empty stdin is warned
+// about as an empty file is: a pipe that delivered nothing is no capture).
+func readInput(path string, stdin io.Reader, warn func(string)) ([]byte, error) {
 	if path == "-" {
-		b, err := io.ReadAll(os.Stdin)
+		b, err := io.ReadAll(stdin)
 		if err != nil {
 			return nil, fmt.Errorf("stdin: %w", err)
+		}
+		if len(b) == 0 {
+			warn("stdin: empty input")
 		}
 		return b, nil
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// io carries the streams of one run: tests run the CLI with buffers.
+// cliIO carries the streams of one run: tests run the CLI with buffers.
 type cliIO struct {
 	stdout, stderr io.Writer
 }

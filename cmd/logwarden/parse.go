@@ -53,6 +53,7 @@ type parseCmd struct {
 	parser        *logline.Parser
 	lim           cwlogs.Limits
 	out           *bufio.Writer
+	stdin         io.Reader
 	stderr        io.Writer
 	failed        bool
 	stats         parseStats
@@ -85,6 +86,7 @@ func newParseCmd(o cliIO) *cobra.Command {
 				}
 			}
 			c.out = bufio.NewWriterSize(o.stdout, 64<<10)
+			c.stdin = cmd.InOrStdin()
 			return c.run(args)
 		},
 	}
@@ -131,7 +133,7 @@ func (c *parseCmd) arg(arg string) {
 		c.fail(err)
 	}
 	for _, f := range files {
-		data, err := readInput(f.path)
+		data, err := readInput(f.path, c.stdin, c.warn)
 		if err != nil {
 			c.fail(err) // unreadable input: report it and go on with the rest
 			continue

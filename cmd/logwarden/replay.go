@@ -52,6 +52,7 @@ type replayOpts struct {
 	rulesFile         string
 	stack, logGroup   string
 	progress          bool
+	stdin             io.Reader
 	stdout, stderr    io.Writer
 	getenv            func(string) string
 }
@@ -65,6 +66,7 @@ func newReplayCmd(io cliIO) *cobra.Command {
 		Args:  minArgs(1, "at least one input FILE or DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.progress = isTerminal(o.stderr)
+			o.stdin = cmd.InOrStdin()
 			code, err := replay(cmd.Context(), o, args)
 			if err != nil {
 				return err
@@ -160,7 +162,7 @@ func replay(ctx context.Context, o replayOpts, inputs []string) (int, error) {
 
 // file decodes one input and runs its batches in order.
 func (r *replayer) file(ctx context.Context, f inputFile, clock *time.Time) {
-	data, err := readInput(f.path)
+	data, err := readInput(f.path, r.o.stdin, r.warn)
 	if err != nil {
 		r.stats.failed++
 		fmt.Fprintln(r.o.stderr, "logwarden replay:", err)

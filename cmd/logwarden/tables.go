@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -64,10 +65,8 @@ func runTablesCreate(ctx context.Context, stateTable, configTable, stack string,
 	if err != nil {
 		return err
 	}
-	// The environment may name only one table; the other takes its
-	// default, as tables create always did.
-	stateTable = firstOf(stateTable, names.State, open.DefaultStateTable)
-	configTable = firstOf(configTable, names.Config, open.DefaultConfigTable)
+	stateTable = cmp.Or(stateTable, names.State)
+	configTable = cmp.Or(configTable, names.Config)
 	client := dynamo.NewClient(cfg, nil)
 	steps := []struct {
 		what, name string
@@ -93,13 +92,4 @@ func runTablesCreate(ctx context.Context, stateTable, configTable, stack string,
 		"For tables created here, enable it once:\n  aws dynamodb update-time-to-live --table-name %s "+
 		"--time-to-live-specification Enabled=true,AttributeName=expires_at\n", stateTable)
 	return nil
-}
-
-func firstOf(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -111,16 +111,6 @@ func TestThresholdsUsage(t *testing.T) {
 	require.Regexp(t, `(?m)^memory_percent\s+%\s+`, out)
 }
 
-// A shell that names only the state table is half configured: say which
-// variable is missing rather than fall back to the default name.
-func TestThresholdsDynamoDBNeedsTable(t *testing.T) {
-	t.Setenv("LOGWARDEN_STATE_TABLE", "s")
-	var out, errOut bytes.Buffer
-	code := run([]string{"thresholds", "list", "--store", "dynamodb"}, &out, &errOut)
-	require.Equal(t, 1, code)
-	require.Contains(t, errOut.String(), "LOGWARDEN_CONFIG_TABLE")
-}
-
 func TestParseValue(t *testing.T) {
 	tests := []struct {
 		name, raw string

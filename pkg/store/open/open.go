@@ -86,8 +86,8 @@ func (o Options) awsConfig(ctx context.Context) func() (aws.Config, error) {
 // Stores are the opened stores. Close them when done: the embedded file is
 // locked against other processes while open.
 type Stores struct {
-	State store.State
-	// Config is nil only on DynamoDB without LOGWARDEN_CONFIG_TABLE.
+	// State is nil for ConfigOnly on DynamoDB.
+	State  store.State
 	Config store.Config
 	// Desc says where the state lives, for logs and the CLI's output.
 	Desc string
@@ -120,7 +120,7 @@ func FromEnv(ctx context.Context, o Options) (*Stores, error) {
 		}
 		return openLocal(o.StorePath, getenv, o.ReadOnly)
 	}
-	return openDynamo(ctx, o, !o.ConfigOnly, true)
+	return openDynamo(ctx, o, !o.ConfigOnly)
 }
 
 // ForReplay opens what a replay uses. A replay must never change the live
@@ -144,7 +144,7 @@ func ForReplay(ctx context.Context, o Options) (*Stores, error) {
 	if getenv(EnvConfigTable) == "" && o.Stack == "" && getenv(EnvStack) == "" {
 		return replayLocalThresholds(s, getenv)
 	}
-	d, err := openDynamo(ctx, o, false, true)
+	d, err := openDynamo(ctx, o, false)
 	if err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("threshold table: %w", err)
@@ -209,21 +209,14 @@ func openLocal(path string, getenv func(string) string, readOnly bool) (*Stores,
 	return &Stores{State: s, Config: s, Desc: "embedded store " + path, Path: path, close: s.Close}, nil
 }
 
-// openDynamo opens the DynamoDB tables the options name. needState and
-// needConfig say which the command uses: one missing from the environment
-// is an error rather than a silent default only when the environment named
-// the other (a half-configured shell is a mistake worth reporting).
-func openDynamo(ctx context.Context, o Options, needState, needConfig bool) (*Stores, error) {
+// openDynamo opens the DynamoDB tables the options name; needState says
+// whether the command uses the state table (thresholds and a replay's
+// threshold source do not).
+func openDynamo(ctx context.Context, o Options, needState bool) (*Stores, error) {
 	cfgFn := o.awsConfig(ctx)
 	tables, err := TableNames(ctx, o, cfgFn)
 	if err != nil {
 		return nil, err
-	}
-	switch {
-	case !needState && needConfig && tables.Config == "":
-		return nil, fmt.Errorf("thresholds in DynamoDB need %s (the threshold table's name)", EnvConfigTable)
-	case needState && tables.State == "":
-		return nil, fmt.Errorf("--store dynamodb needs %s (and %s for thresholds)", EnvStateTable, EnvConfigTable)
 	}
 	cfg, err := cfgFn()
 	if err != nil {
@@ -236,14 +229,12 @@ func openDynamo(ctx context.Context, o Options, needState, needConfig bool) (*St
 	client := dynamo.NewClient(cfg, counter)
 	s := &Stores{Counter: counter, close: func() error { return nil }}
 	var parts []string
-	if needState && tables.State != "" {
+	if needState {
 		s.State = dynamo.NewState(client, tables.State)
 		parts = append(parts, "state table "+tables.State)
 	}
-	if tables.Config != "" {
-		s.Config = dynamo.NewConfig(client, tables.Config)
-		parts = append(parts, "threshold table "+tables.Config)
-	}
+	s.Config = dynamo.NewConfig(client, tables.Config)
+	parts = append(parts, "threshold table "+tables.Config)
 	s.Desc = "DynamoDB " + strings.Join(parts, ", ") + " (" + cfg.Region + ")"
 	if tables.From != "environment" {
 		s.Desc += " from " + tables.From

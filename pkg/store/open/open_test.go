@@ -38,8 +38,9 @@ func TestFromEnv(t *testing.T) {
 			env: map[string]string{open.EnvStateTable: "s"}, desc: "embedded store " + filepath.Join(dir, "x.db")},
 		{name: "env selects dynamodb", env: map[string]string{open.EnvStateTable: "s", open.EnvConfigTable: "c"},
 			dynamo: true, desc: "DynamoDB state table s, threshold table c (eu-west-1)"},
+		// Each table name is its variable, else the default tables create uses.
 		{name: "state table only", opts: open.Options{StorePath: "dynamodb"}, env: map[string]string{open.EnvStateTable: "s"},
-			dynamo: true, noCfg: true, desc: "DynamoDB state table s (eu-west-1)"},
+			dynamo: true, desc: "DynamoDB state table s, threshold table logwarden-config (eu-west-1)"},
 		{name: "config only", opts: open.Options{ConfigOnly: true}, env: map[string]string{open.EnvConfigTable: "c"},
 			dynamo: true, noState: true, desc: "DynamoDB threshold table c (eu-west-1)"},
 		// --store dynamodb and `tables create` agree: the same default names.
@@ -62,8 +63,8 @@ func TestFromEnv(t *testing.T) {
 			err: "--store PATH and --stack exclude each other"},
 		{name: "read-only never creates a file", opts: open.Options{StorePath: filepath.Join(dir, "missing.db"), ReadOnly: true},
 			err: "no such store: embedded store " + filepath.Join(dir, "missing.db") + " does not exist"},
-		{name: "thresholds without table", opts: open.Options{StorePath: "dynamodb", ConfigOnly: true}, env: map[string]string{open.EnvStateTable: "s"},
-			err: "thresholds in DynamoDB need LOGWARDEN_CONFIG_TABLE (the threshold table's name)"},
+		{name: "thresholds with only the state table named", opts: open.Options{StorePath: "dynamodb", ConfigOnly: true},
+			env: map[string]string{open.EnvStateTable: "s"}, dynamo: true, noState: true, desc: "DynamoDB threshold table logwarden-config (eu-west-1)"},
 		{name: "no region", opts: open.Options{ForceDynamo: true, AWSConfig: &aws.Config{}}, env: map[string]string{open.EnvStateTable: "s"},
 			err: "DynamoDB store: no AWS region configured (set AWS_REGION or a profile's region)"},
 	}

@@ -1,6 +1,7 @@
 package open
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,8 +40,9 @@ type Tables struct {
 }
 
 // TableNames resolves the table names, first match wins: the stack given
-// as --stack, the LOGWARDEN_STATE_TABLE / LOGWARDEN_CONFIG_TABLE variables,
-// the stack in LOGWARDEN_STACK, and finally the names `tables create` uses.
+// as --stack, the LOGWARDEN_STATE_TABLE / LOGWARDEN_CONFIG_TABLE variables
+// (each falling back to its default), the stack in LOGWARDEN_STACK, and
+// finally the names `tables create` uses.
 // An explicit flag beats the environment so that one shell can look at two
 // deployments.
 func TableNames(ctx context.Context, o Options, cfg func() (aws.Config, error)) (Tables, error) {
@@ -50,10 +52,14 @@ func TableNames(ctx context.Context, o Options, cfg func() (aws.Config, error)) 
 		stack = getenv(EnvStack)
 	}
 	if stack == "" {
+		// Each name on its own: the variable, else the default, exactly
+		// what `tables create` creates.
 		t := Tables{State: getenv(EnvStateTable), Config: getenv(EnvConfigTable), From: "environment"}
 		if t.State == "" && t.Config == "" {
-			return Tables{State: DefaultStateTable, Config: DefaultConfigTable, From: "default names"}, nil
+			t.From = "default names"
 		}
+		t.State = cmp.Or(t.State, DefaultStateTable)
+		t.Config = cmp.Or(t.Config, DefaultConfigTable)
 		return t, nil
 	}
 	api := o.Stacks
