@@ -48,7 +48,7 @@ type fetchFlags struct {
 func newFetchCmd(o cliIO) *cobra.Command {
 	f := &fetchFlags{}
 	cmd := &cobra.Command{
-		Use:   "fetch [flags]",
+		Use:   "fetch",
 		Short: "pull log events from CloudWatch Logs into a capture for replay",
 		Long:  fetchLong,
 		Args:  noArgs,

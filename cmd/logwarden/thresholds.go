@@ -49,7 +49,7 @@ type thresholdsCmd struct {
 func newThresholdsCmd(o cliIO) *cobra.Command {
 	c := &thresholdsCmd{stdout: o.stdout}
 	cmd := &cobra.Command{
-		Use:   "thresholds [command] [flags]",
+		Use:   "thresholds",
 		Short: "list, get, set, add to, remove from or delete threshold items",
 		Long:  thresholdsLong,
 		Args:  noSubcommand,
@@ -58,7 +58,7 @@ func newThresholdsCmd(o cliIO) *cobra.Command {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&c.store, "store", "", "embedded store file `PATH`, or \"dynamodb\"")
 	pf.StringVar(&c.stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
-	pf.BoolVar(&c.json, "json", false, "print JSON lines: one item per line (list, get)")
+	pf.BoolVar(&c.json, "json", false, "print JSON lines: one item (attrs: attribute) per line")
 	sub := func(use, short string, args cobra.PositionalArgs, run func(context.Context, []string) error) {
 		cmd.AddCommand(&cobra.Command{Use: use, Short: short, Args: args, RunE: c.withStore(run)})
 	}
@@ -200,6 +200,14 @@ func (c *thresholdsCmd) table(items []store.Item) {
 
 // printAttrs lists the documented attributes, in thresholds.Docs order.
 func (c *thresholdsCmd) printAttrs() error {
+	if c.json {
+		for _, d := range thresholds.Docs() {
+			if err := writeJSON(c.stdout, map[string]string{"name": d.Name, "unit": d.Unit, "default": d.Default, "description": d.Description}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	// DEFAULT goes last: the per-type cooldown default is long.
 	fmt.Fprintln(tw, "ATTRIBUTE\tUNIT\tMEANING\tDEFAULT")

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/logwarden/logwarden/pkg/thresholds"
 )
 
 // thresholdsCLI runs `logwarden thresholds ARGS...` with the environment
@@ -109,6 +112,12 @@ func TestThresholdsUsage(t *testing.T) {
 	code, out, _ := thresholdsCLI(t, "attrs")
 	require.Equal(t, 0, code)
 	require.Regexp(t, `(?m)^memory_percent\s+%\s+`, out)
+	code, out, _ = thresholdsCLI(t, "attrs", "--json")
+	require.Equal(t, 0, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, len(thresholds.Docs()), "one JSON line per attribute")
+	require.JSONEq(t, `{"name":"memory_percent","unit":"%","default":"90","description":"max memory used, in % of memory size, that alerts"}`,
+		lines[slices.IndexFunc(thresholds.Docs(), func(d thresholds.Doc) bool { return d.Name == "memory_percent" })])
 }
 
 func TestParseValue(t *testing.T) {
