@@ -43,6 +43,7 @@ type fetchFlags struct {
 	prefix, since, until string
 	filterPattern, out   string
 	profile, region      string
+	chunk                time.Duration
 }
 
 func newFetchCmd(o cliIO) *cobra.Command {
@@ -67,6 +68,7 @@ func newFetchCmd(o cliIO) *cobra.Command {
 	fl.StringVar(&f.until, "until", "", "end (exclusive): a `DURATION` back from now or an RFC 3339 time (default now)")
 	fl.StringVar(&f.filterPattern, "filter-pattern", "", "CloudWatch Logs filter `PATTERN` (default: every event)")
 	fl.StringVar(&f.out, "out", "", "capture `FILE` to write (default standard output)")
+	fl.DurationVar(&f.chunk, "chunk", fetch.DefaultChunk, "time slice fetched from every group and merged in memory before it is written (lower it for very busy groups)")
 	fl.StringVar(&f.profile, "profile", "", "AWS shared config `PROFILE` (default $AWS_PROFILE)")
 	fl.StringVar(&f.region, "region", "", "AWS `REGION` (default $AWS_REGION or the profile's)")
 	return cmd
@@ -95,7 +97,10 @@ func (f *fetchFlags) options(now time.Time) (fetch.Options, error) {
 	if !start.Before(end) {
 		return o, usageErrorf("--since (%s) must be before --until (%s)", start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
 	}
-	return fetch.Options{Groups: f.groups, Prefix: f.prefix, Start: start, End: end, FilterPattern: f.filterPattern}, nil
+	if f.chunk <= 0 {
+		return o, usageErrorf("--chunk must be positive")
+	}
+	return fetch.Options{Groups: f.groups, Prefix: f.prefix, Start: start, End: end, FilterPattern: f.filterPattern, Chunk: f.chunk}, nil
 }
 
 // parseWhen reads a duration back from now (Go syntax plus a "d" for days)

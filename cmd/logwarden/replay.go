@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -195,18 +196,13 @@ func (r *replayer) batch(ctx context.Context, b *cwlogs.Batch, clock *time.Time)
 	// An event without a time cannot be placed: run at the epoch it would
 	// alert "When: 1970-01-01", at the wall clock it would mix with the
 	// capture's times. It is skipped and counted.
-	timed := b.LogEvents[:0:0]
-	for _, ev := range b.LogEvents {
-		if ev.Timestamp > 0 {
-			timed = append(timed, ev)
-		}
-	}
-	if len(timed) < len(b.LogEvents) {
-		r.stats.untimed += len(b.LogEvents) - len(timed)
-		if len(timed) == 0 {
+	if slices.ContainsFunc(b.LogEvents, func(ev cwlogs.LogEvent) bool { return ev.Timestamp <= 0 }) {
+		n := len(b.LogEvents)
+		b.LogEvents = slices.DeleteFunc(slices.Clone(b.LogEvents), func(ev cwlogs.LogEvent) bool { return ev.Timestamp <= 0 })
+		r.stats.untimed += n - len(b.LogEvents)
+		if len(b.LogEvents) == 0 {
 			return
 		}
-		b.LogEvents = timed
 	}
 	// The clock is the newest event of the batch: windows, expiry and
 	// cooldowns follow the captured time, not the replay's.
