@@ -40,8 +40,10 @@ captures with other thresholds and see what would have fired.
 
 Stores (a replay never writes the live state table unless --store dynamodb):
   default          state in a fresh temporary embedded store, deleted at the end;
-                   thresholds from the DynamoDB threshold table when one is configured
-                   (LOGWARDEN_CONFIG_TABLE, --stack or LOGWARDEN_STACK), read only
+                   thresholds, read only, from where 'logwarden thresholds' writes them:
+                   the DynamoDB threshold table when one is configured
+                   (LOGWARDEN_CONFIG_TABLE, --stack or LOGWARDEN_STACK), else the
+                   default embedded store if it exists
   --store PATH     state and thresholds in that embedded file (kept: inspect it with
                    'logwarden baselines --store PATH')
   --store dynamodb the deployed tables, state included: the replay changes live baselines
@@ -58,8 +60,8 @@ type replayOpts struct {
 	getenv            func(string) string
 }
 
-func newReplayCmd(io cliIO) *cobra.Command {
-	o := replayOpts{stdout: io.stdout, stderr: io.stderr, getenv: os.Getenv}
+func newReplayCmd(cio cliIO) *cobra.Command {
+	o := replayOpts{stdout: cio.stdout, stderr: cio.stderr, getenv: os.Getenv}
 	cmd := &cobra.Command{
 		Use:   "replay [flags] FILE|DIR...",
 		Short: "run the whole detector over captured deliveries",
