@@ -130,10 +130,10 @@ func replay(ctx context.Context, o replayOpts, inputs []string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		cache.Static = items
 		if _, err := thresholds.New(items); err != nil {
 			return 0, fmt.Errorf("%s: %w", o.thFile, err)
 		}
+		cache.Config = overlayConfig{Config: stores.Config, over: items}
 	}
 	notifiers, err := replayNotifiers(ctx, o, stores.State)
 	if err != nil {
@@ -286,6 +286,33 @@ func openReplayStore(ctx context.Context, o replayOpts) (*open.Stores, func(), e
 			os.RemoveAll(dir)
 		}
 	}, nil
+}
+
+// overlayConfig is the store's threshold items with --thresholds FILE's
+// items in place of those of the same id: what is being tried wins over
+// what is deployed. (ThresholdCache.Static would apply the file first and
+// let the table override it.)
+type overlayConfig struct {
+	store.Config
+	over []store.Item
+}
+
+func (c overlayConfig) ListItems(ctx context.Context) ([]store.Item, error) {
+	base, err := c.Config.ListItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	replaced := map[string]bool{}
+	for _, it := range c.over {
+		replaced[it.ID] = true
+	}
+	out := make([]store.Item, 0, len(base)+len(c.over))
+	for _, it := range base {
+		if !replaced[it.ID] {
+			out = append(out, it)
+		}
+	}
+	return append(out, c.over...), nil
 }
 
 // replayNotifiers prints alerts on stdout (text or JSON) and, with

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,4 +105,17 @@ func countItems(t *testing.T, table string) int {
 	out, err := dynamodb.NewFromConfig(cfg).Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table)})
 	require.NoError(t, err)
 	return int(out.Count)
+}
+
+// --thresholds FILE is what is being tried: it wins over the stored item of
+// the same id, which a plain replay now reads.
+func TestReplayThresholdsFileWinsOverStore(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	_, stderr, code := runCLI(t, "thresholds", "set", "function#checkout", "duration_ratio=20")
+	require.Equal(t, 0, code, stderr)
+	th := filepath.Join(t.TempDir(), "th.json")
+	require.NoError(t, os.WriteFile(th, []byte(`[{"id":"function#checkout","duration_ratio":2}]`), 0o600))
+	out, stderr, code := runCLI(t, append([]string{"replay", "--json", "--thresholds", th}, demoInputs[:3]...)...)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "duration_anomaly", "the file's 2× ratio, not the store's 20×")
 }
