@@ -102,6 +102,8 @@ func TestSingleDashLongFlags(t *testing.T) {
 		longFlagsWithOneDash(root, []string{"parse", "-json", "-", "--", "-json"}))
 	require.Equal(t, []string{"notify", "test", "--timeout=5s", "-h", "-x"},
 		longFlagsWithOneDash(root, []string{"notify", "test", "-timeout=5s", "-h", "-x"}))
+	require.Equal(t, []string{"subscribe", "--exclude", "-json", "--json", "--prefix=-json"},
+		longFlagsWithOneDash(root, []string{"subscribe", "-exclude", "-json", "-json", "-prefix=-json"}), "a flag's value is left alone")
 }
 
 func TestVersion(t *testing.T) {

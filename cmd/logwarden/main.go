@@ -176,14 +176,16 @@ func noArgs(_ *cobra.Command, args []string) error {
 
 // longFlagsWithOneDash rewrites -json to --json for every long flag of the
 // tree: the CLI was built on package flag, which accepts both, and scripts
-// written then must keep working. Single-letter shorthands, "-" (stdin) and
-// everything after "--" are left alone.
+// written then must keep working. Single-letter shorthands, "-" (stdin),
+// the value of a flag that takes one (--exclude -json) and everything
+// after "--" are left alone.
 func longFlagsWithOneDash(root *cobra.Command, args []string) []string {
-	long := map[string]bool{"help": true}
+	takesValue := map[string]bool{"help": false}
 	var walk func(*cobra.Command)
 	walk = func(c *cobra.Command) {
-		c.LocalFlags().VisitAll(func(f *pflag.Flag) { long[f.Name] = true })
-		c.PersistentFlags().VisitAll(func(f *pflag.Flag) { long[f.Name] = true })
+		add := func(f *pflag.Flag) { takesValue[f.Name] = f.NoOptDefVal == "" }
+		c.LocalFlags().VisitAll(add)
+		c.PersistentFlags().VisitAll(add)
 		for _, s := range c.Commands() {
 			walk(s)
 		}
@@ -191,15 +193,24 @@ func longFlagsWithOneDash(root *cobra.Command, args []string) []string {
 	walk(root)
 	out := make([]string, len(args))
 	copy(out, args)
-	for i, a := range out {
+	for i := 0; i < len(out); i++ {
+		a := out[i]
 		if a == "--" {
 			break
 		}
-		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
-			name, _, _ := strings.Cut(a[1:], "=")
-			if long[name] {
-				out[i] = "-" + a
-			}
+		if len(a) < 3 || a[0] != '-' {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		value, known := takesValue[name]
+		if !known {
+			continue
+		}
+		if a[1] != '-' {
+			out[i] = "-" + a
+		}
+		if value && !hasValue {
+			i++ // the next argument is this flag's value, whatever it looks like
 		}
 	}
 	return out
