@@ -103,6 +103,11 @@ func (c *cliBatcher) flush() {
 
 func (c *cliBatcher) done() {
 	c.flush()
+	if c.total == 0 {
+		// `aws logs filter-log-events` over a quiet range prints an empty
+		// list: worth a word, since a backtest of it finds nothing.
+		c.d.warnf("%s: %s without any log event", c.src, cliShape)
+	}
 	if c.untimed > 0 {
 		c.d.warnf("%s: %d of %d events have no timestamp", c.src, c.untimed, c.total)
 	}

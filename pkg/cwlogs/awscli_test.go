@@ -85,3 +85,14 @@ func TestForgedTimesAndNewlines(t *testing.T) {
 	require.Equal(t, "next", got[1].Message)
 	require.Empty(t, warns)
 }
+
+func TestEmptyAWSCLIOutputWarns(t *testing.T) {
+	for _, in := range []string{`[]`, `{"events":[],"searchedLogStreams":[]}`} {
+		var warns []string
+		n := 0
+		errs := DecodeInput(Input{Name: "f.json", Warn: func(m string) { warns = append(warns, m) }}, []byte(in), func(Batch) { n++ })
+		require.Empty(t, errs, in)
+		require.Zero(t, n, in)
+		require.Equal(t, []string{"f.json: aws logs filter-log-events/get-log-events output without any log event"}, warns, in)
+	}
+}
