@@ -63,7 +63,8 @@ func (f *stateFlags) now() (time.Time, error) {
 func (f *stateFlags) open(ctx context.Context, stderr io.Writer, what string) (s *open.Stores, ok bool, err error) {
 	s, err = open.FromEnv(ctx, open.Options{StorePath: f.store, Stack: f.stack, ReadOnly: true})
 	if errors.Is(err, open.ErrNoStore) && f.store == "" {
-		fmt.Fprintf(stderr, "no %s yet: %v.\n%s\n", what, err, replayStoreHint)
+		path, _ := open.DefaultPath(nil)
+		fmt.Fprintf(stderr, "no %s yet: nothing was stored in the default embedded store %s.\n%s\n", what, path, replayStoreHint)
 		return nil, false, nil
 	}
 	if errors.Is(err, open.ErrNoStore) {
