@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,14 +55,16 @@ func newThresholdsCmd(o cliIO) *cobra.Command {
 		Short: "list, get, set, add to, remove from or delete threshold items",
 		Long:  thresholdsLong,
 		Args:  noSubcommand,
-		RunE:  c.withStore(func(ctx context.Context, _ []string) error { return c.list(ctx) }),
+		RunE:  c.withStore(true, func(ctx context.Context, _ []string) error { return c.list(ctx) }),
 	}
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&c.store, "store", "", "embedded store file `PATH`, or \"dynamodb\"")
 	pf.StringVar(&c.stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
 	pf.BoolVar(&c.json, "json", false, "print JSON lines: one item (attrs: attribute) per line")
 	sub := func(use, short string, args cobra.PositionalArgs, run func(context.Context, []string) error) {
-		cmd.AddCommand(&cobra.Command{Use: use, Short: short, Args: args, RunE: c.withStore(run)})
+		// Only the commands that write may create the embedded file.
+		readOnly := !slices.Contains([]string{"set", "add", "remove"}, strings.Fields(use)[0])
+		cmd.AddCommand(&cobra.Command{Use: use, Short: short, Args: args, RunE: c.withStore(readOnly, run)})
 	}
 	sub("list", "list every item (the default)", noArgs, func(ctx context.Context, _ []string) error { return c.list(ctx) })
 	sub("get ID", "show one item", exactArgs(1, "ID"), func(ctx context.Context, a []string) error { return c.get(ctx, a[0]) })
@@ -77,11 +81,18 @@ func newThresholdsCmd(o cliIO) *cobra.Command {
 	return cmd
 }
 
-// withStore opens the threshold store around a subcommand.
-func (c *thresholdsCmd) withStore(run func(context.Context, []string) error) func(*cobra.Command, []string) error {
+// withStore opens the threshold store around a subcommand. A read-only
+// one never creates the embedded file: the default one not existing yet
+// just means no items.
+func (c *thresholdsCmd) withStore(readOnly bool, run func(context.Context, []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
-		stores, err := open.FromEnv(ctx, open.Options{StorePath: c.store, Stack: c.stack, ConfigOnly: true})
+		stores, err := open.FromEnv(ctx, open.Options{StorePath: c.store, Stack: c.stack, ConfigOnly: true, ReadOnly: readOnly})
+		if errors.Is(err, open.ErrNoStore) && c.store == "" {
+			path, _ := open.DefaultPath(nil)
+			c.cfg, c.desc = store.NewMemory(), "the default embedded store "+path+" (not created yet)"
+			return run(ctx, args)
+		}
 		if err != nil {
 			return err
 		}

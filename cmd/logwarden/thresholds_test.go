@@ -195,3 +195,30 @@ func TestThresholdsAddRemoveLists(t *testing.T) {
 	}
 	require.Len(t, get("function#login")["allow_cidrs"], 2, "nothing invalid was written")
 }
+
+// Looking never creates a store: list/get/delete on a missing embedded
+// file create nothing (a named one is an error, the default one is empty).
+func TestThresholdsReadOnlyNeverCreates(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", home)
+	def := filepath.Join(home, "logwarden", "state.db")
+	code, out, stderr := thresholdsCLI(t)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "no threshold items in the default embedded store "+def+" (not created yet)")
+	code, _, stderr = thresholdsCLI(t, "get", "defaults")
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, `no item "defaults"`)
+	code, _, _ = thresholdsCLI(t, "delete", "defaults")
+	require.Equal(t, 1, code)
+	require.NoFileExists(t, def)
+
+	missing := filepath.Join(t.TempDir(), "missing.db")
+	code, _, stderr = thresholdsCLI(t, "list", "--store", missing)
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "logwarden thresholds list: no such store: embedded store "+missing+" does not exist")
+	require.NoFileExists(t, missing)
+
+	code, _, stderr = thresholdsCLI(t, "set", "defaults", "memory_percent=95")
+	require.Equal(t, 0, code, stderr)
+	require.FileExists(t, def, "writing creates it")
+}
