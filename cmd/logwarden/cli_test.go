@@ -195,3 +195,18 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+// A file can add a subcommand to another file's command.
+func TestRegisterSub(t *testing.T) {
+	defer func(saved map[string][]func(cliIO) *cobra.Command) { subcommandFactories = saved }(subcommandFactories)
+	subcommandFactories = map[string][]func(cliIO) *cobra.Command{}
+	registerSub("baselines", func(o cliIO) *cobra.Command {
+		return &cobra.Command{Use: "probe FUNCTION", Args: exactArgs(1, "FUNCTION"), RunE: func(_ *cobra.Command, a []string) error {
+			_, err := o.stdout.Write([]byte("probed " + a[0] + "\n"))
+			return err
+		}}
+	})
+	out, stderr, code := runCLI(t, "baselines", "probe", "checkout")
+	require.Equal(t, 0, code, stderr)
+	require.Equal(t, "probed checkout\n", out)
+}

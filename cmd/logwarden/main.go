@@ -27,6 +27,15 @@ var commandFactories []func(cliIO) *cobra.Command
 
 func register(f func(cliIO) *cobra.Command) { commandFactories = append(commandFactories, f) }
 
+// subcommandFactories build subcommands of a registered command, by the
+// parent's name, for a file that adds one to another file's command (e.g.
+// `baselines accept`) without editing it.
+var subcommandFactories = map[string][]func(cliIO) *cobra.Command{}
+
+func registerSub(parent string, f func(cliIO) *cobra.Command) {
+	subcommandFactories[parent] = append(subcommandFactories[parent], f)
+}
+
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // exitCode ends a command with a code whose message was already printed.
@@ -103,6 +112,11 @@ Exit codes: 0 ok, 1 a failure (errors on stderr as "logwarden COMMAND: ..."), 2 
 		subs = append(subs, f(o))
 	}
 	sort.Slice(subs, func(i, j int) bool { return subs[i].Name() < subs[j].Name() })
+	for _, c := range subs {
+		for _, f := range subcommandFactories[c.Name()] {
+			c.AddCommand(f(o))
+		}
+	}
 	root.AddCommand(subs...)
 	// cobra's completion command (bash, zsh, fish, powershell) is a group
 	// without a Run: cobra would print help and exit 0 for "completion
