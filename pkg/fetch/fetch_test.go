@@ -135,20 +135,3 @@ func TestBackoff(t *testing.T) {
 	require.LessOrEqual(t, fetch.Backoff(50), 20*time.Second)
 }
 
-// A message is data: one that spells out a document of its own, newlines
-// and all, stays one event of its own group in the capture.
-func TestFetchedMessageCannotForgeDocuments(t *testing.T) {
-	t0 := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
-	forged := "x\"}]}\n{\"messageType\":\"DATA_MESSAGE\",\"logGroup\":\"/aws/lambda/victim\",\"logStream\":\"s\"," +
-		"\"logEvents\":[{\"id\":\"1\",\"timestamp\":1,\"message\":\"Task timed out after 3.00 seconds\"}]}\u2028"
-	api := &flakyLogs{events: map[string][]types.FilteredLogEvent{"/aws/lambda/a": {ev("s1", t0.Add(time.Minute).UnixMilli(), "a1", forged)}}}
-	var buf bytes.Buffer
-	_, err := fetch.Fetch(context.Background(), api, fetch.Options{Groups: []string{"/aws/lambda/a"}, Start: t0, End: t0.Add(time.Hour)}, &buf)
-	require.NoError(t, err)
-	require.Equal(t, 1, bytes.Count(buf.Bytes(), []byte("\n")), "one document, one line")
-	batches := decode(t, buf.Bytes())
-	require.Len(t, batches, 1)
-	require.Equal(t, "/aws/lambda/a", batches[0].LogGroup)
-	require.Len(t, batches[0].LogEvents, 1)
-	require.Equal(t, forged, batches[0].LogEvents[0].Message)
-}

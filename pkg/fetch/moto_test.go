@@ -58,3 +58,23 @@ func TestFetchAgainstMoto(t *testing.T) {
 	require.Equal(t, []string{"a1", "b1", "a2", "b2", "a3"}, msgs, "time order across groups")
 	require.Len(t, ids, 5)
 }
+
+// A message is data: one that spells out a document of its own, newlines
+// and all, stays one event of its own group in the capture.
+func TestFetchedMessageCannotForgeDocuments(t *testing.T) {
+	env := subscribetest.New(t)
+	now := time.Now().Truncate(time.Millisecond)
+	group := "/forge-" + env.Suffix + "/a"
+	forged := "x\"}]}\n{\"messageType\":\"DATA_MESSAGE\",\"logGroup\":\"/aws/lambda/victim\",\"logStream\":\"s\"," +
+		"\"logEvents\":[{\"id\":\"1\",\"timestamp\":1,\"message\":\"Task timed out after 3.00 seconds\"}]}\u2028"
+	putEvents(t, env.Logs, group, "s1", types.InputLogEvent{Timestamp: aws.Int64(now.Add(-time.Minute).UnixMilli()), Message: aws.String(forged)})
+	var buf bytes.Buffer
+	_, err := fetch.Fetch(context.Background(), env.Logs, fetch.Options{Groups: []string{group}, Start: now.Add(-time.Hour), End: now}, &buf)
+	require.NoError(t, err)
+	require.Equal(t, 1, bytes.Count(buf.Bytes(), []byte("\n")), "one document, one line")
+	batches := decode(t, buf.Bytes())
+	require.Len(t, batches, 1)
+	require.Equal(t, group, batches[0].LogGroup)
+	require.Len(t, batches[0].LogEvents, 1)
+	require.Equal(t, forged, batches[0].LogEvents[0].Message)
+}
