@@ -134,4 +134,3 @@ func TestBackoff(t *testing.T) {
 	}
 	require.LessOrEqual(t, fetch.Backoff(50), 20*time.Second)
 }
-
