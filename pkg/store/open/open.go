@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -70,8 +71,10 @@ func (o Options) getenv() func(string) string {
 	return o.Getenv
 }
 
+// awsConfig loads the SDK configuration once, on first use: the stack
+// lookup and the DynamoDB client share it, and an embedded store needs none.
 func (o Options) awsConfig(ctx context.Context) func() (aws.Config, error) {
-	return func() (aws.Config, error) {
+	return sync.OnceValues(func() (aws.Config, error) {
 		if o.AWSConfig != nil {
 			return *o.AWSConfig, nil
 		}
@@ -80,7 +83,7 @@ func (o Options) awsConfig(ctx context.Context) func() (aws.Config, error) {
 			return cfg, fmt.Errorf("load AWS configuration: %w", err)
 		}
 		return cfg, nil
-	}
+	})
 }
 
 // Stores are the opened stores. Close them when done: the embedded file is
