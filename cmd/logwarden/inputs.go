@@ -21,13 +21,16 @@ type inputFile struct {
 
 // expandInputs turns FILE|DIR|- arguments into files, directories walked in
 // lexical order so that runs are reproducible. An unreadable entry is
-// reported in errs and the walk goes on with the rest.
-func expandInputs(args []string) (files []inputFile, errs []error) {
+// reported in errs and the walk goes on with the rest; an empty file or a
+// directory without inputs is not an error, but warn is told: a capture
+// that silently contained nothing reads like "no alerts".
+func expandInputs(args []string, warn func(string)) (files []inputFile, errs []error) {
 	for _, arg := range args {
 		if arg == "-" {
 			files = append(files, inputFile{path: "-", name: "stdin"})
 			continue
 		}
+		before := len(files)
 		_ = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				errs = append(errs, fmt.Errorf("input %s: %w", path, err))
@@ -47,18 +50,29 @@ func expandInputs(args []string) (files []inputFile, errs []error) {
 				errs = append(errs, fmt.Errorf("input %s: %w", path, err))
 				return nil
 			}
+			if info.Size() == 0 {
+				warn(path + ": empty file")
+			}
 			files = append(files, inputFile{path: path, name: path, size: info.Size()})
 			return nil
 		})
+		if info, err := os.Stat(arg); err == nil && info.IsDir() && len(files) == before {
+			warn(arg + ": no input files in directory")
+		}
 	}
 	return files, errs
 }
 
-func readInput(path string) ([]byte, error) {
+// readInput reads a file, or stdin for "-" (an empty stdin is warned
+// about as an empty file is: a pipe that delivered nothing is no capture).
+func readInput(path string, stdin io.Reader, warn func(string)) ([]byte, error) {
 	if path == "-" {
-		b, err := io.ReadAll(os.Stdin)
+		b, err := io.ReadAll(stdin)
 		if err != nil {
 			return nil, fmt.Errorf("stdin: %w", err)
+		}
+		if len(b) == 0 {
+			warn("stdin: empty input")
 		}
 		return b, nil
 	}

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
 
 	"github.com/logwarden/logwarden/pkg/detect"
 	"github.com/logwarden/logwarden/pkg/notify"
@@ -17,53 +18,58 @@ import (
 	"github.com/logwarden/logwarden/pkg/notify/render"
 )
 
-func init() {
-	register(&command{name: "notify", summary: "test the notification channels (notify test)", run: runNotify})
+func init() { register(newNotifyCmd) }
+
+func newNotifyCmd(o cliIO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "notify",
+		Short: "test the notification channels (notify test)",
+		Args:  noSubcommand,
+		RunE:  needSubcommand,
+	}
+	var print bool
+	var timeout time.Duration
+	test := &cobra.Command{
+		Use:   "test [flags]",
+		Short: "send one sample alert to each configured channel",
+		Long: "Sends one sample alert to each channel configured in the environment and reports per channel\n" +
+			"what happened (ok, or the error and what to fix).",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runNotifyTest(cmd.Context(), print, timeout, o) },
+	}
+	test.Flags().BoolVar(&print, "print", false, "also print the sample alert as text")
+	test.Flags().DurationVar(&timeout, "timeout", 30*time.Second, "give up on a channel after this long")
+	cmd.AddCommand(test)
+	return cmd
 }
 
-func runNotify(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "test" {
-		fmt.Fprintln(stderr, "usage: logwarden notify test [-print] [-timeout 30s]\n\n"+
-			"Sends one sample alert to each channel configured in the environment and reports per channel\n"+
-			"what happened.")
-		return 2
-	}
-	fs := flag.NewFlagSet("notify test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	print := fs.Bool("print", false, "also print the sample alert as text")
-	timeout := fs.Duration("timeout", 30*time.Second, "give up on a channel after this long")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
-	}
+func runNotifyTest(ctx context.Context, print bool, timeout time.Duration, o cliIO) error {
 	cfg, errs := channels.FromEnv(os.Getenv)
 	if len(errs) > 0 {
-		for _, err := range errs {
-			fmt.Fprintln(stderr, "config:", err)
-		}
-		return 1
+		return fmt.Errorf("configuration: %w", errors.Join(errs...))
 	}
 	sample := sampleAlert(time.Now().UTC())
-	if *print {
-		fmt.Fprint(stdout, render.PlainText(render.New(sample, cfg.Render)))
-		fmt.Fprintln(stdout)
+	if print {
+		fmt.Fprint(o.stdout, render.PlainText(render.New(sample, cfg.Render)))
+		fmt.Fprintln(o.stdout)
 	}
 	if !cfg.Slack() && !cfg.Email() {
-		fmt.Fprintln(stderr, "logwarden:", channels.Hint())
-		return 1
+		return errors.New(channels.Hint())
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	awsCfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		fmt.Fprintln(stderr, "aws config:", err)
-		return 1
+		return fmt.Errorf("AWS configuration: %w", err)
 	}
 	ns, err := channels.Build(ctx, cfg, awsCfg)
 	if err != nil {
-		fmt.Fprintln(stderr, "setup:", err)
-		return 1
+		return fmt.Errorf("setup: %w", err)
 	}
-	return testChannels(ctx, ns, sample, stdout)
+	if code := testChannels(ctx, ns, sample, o.stdout); code != 0 {
+		return exitCode(code)
+	}
+	return nil
 }
 
 // testChannels sends the sample on each channel and prints one line each.

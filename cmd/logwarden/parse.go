@@ -2,25 +2,27 @@ package main
 
 import (
 	"bufio"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 	"github.com/logwarden/logwarden/pkg/logline"
 )
 
-const parseUsage = `usage: logwarden parse [--json] [--summary] [--rules FILE] [--max-inflated MIB] [FILE|DIR|-]...
-
-Decodes captured CloudWatch Logs deliveries and classifies every log event.
+const parseLong = `Decodes captured CloudWatch Logs deliveries and classifies every log event.
 The format of each input is detected from its content: a Lambda subscription
 event ({"awslogs":{"data":...}}), a Kinesis Data Streams or Firehose event,
 gzip (one or several members, as Firehose writes to S3), a bare base64
-awslogs.data value, one or more concatenated subscription documents. Anything
-else is plain text: one event per non-empty line, log group = file name.
-A DIR is walked in lexical order; - reads standard input.
+awslogs.data value, one or more concatenated subscription documents (what
+'logwarden fetch' writes), the JSON of 'aws logs filter-log-events' or
+'get-log-events' (log group: --log-group, else the file name, said on
+stderr), a CloudWatch Logs export to S3 (gzip'd "<RFC 3339 time> <message>"
+lines). Anything else is plain text: one event per non-empty line; lines
+without a leading timestamp get a warning. A DIR is walked in lexical order;
+- reads standard input; empty files and directories get a warning.
 
 Output (one of):
   default     a table: TIME (UTC), GROUP, KIND and the key facts of each event
@@ -41,20 +43,17 @@ Output (one of):
 
 CONTROL_MESSAGE batches are counted but have no events to print. Errors go to
 stderr naming the input (file, record, document); every other input is still
-processed, and the exit code is 1 if any failed (2 for usage errors).
+processed, and the exit code is 1 if any failed (2 for usage errors).`
 
-flags:
-`
-
-func init() {
-	register(&command{name: "parse", summary: "decode and classify captured log deliveries", run: runParse})
-}
+func init() { register(newParseCmd) }
 
 type parseCmd struct {
 	json, summary bool
+	logGroup      string
 	parser        *logline.Parser
 	lim           cwlogs.Limits
 	out           *bufio.Writer
+	stdin         io.Reader
 	stderr        io.Writer
 	failed        bool
 	stats         parseStats
@@ -62,44 +61,47 @@ type parseCmd struct {
 	header        bool // table header printed
 }
 
-func runParse(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("parse", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() { fmt.Fprint(stderr, parseUsage); fl.PrintDefaults() }
-	c := &parseCmd{stderr: stderr, out: bufio.NewWriterSize(stdout, 64<<10)}
+func newParseCmd(o cliIO) *cobra.Command {
+	c := &parseCmd{stderr: o.stderr}
+	var rules string
+	var maxMiB int64
+	cmd := &cobra.Command{
+		Use:   "parse [flags] FILE|DIR|-...",
+		Short: "decode and classify captured log deliveries",
+		Long:  parseLong,
+		Args:  minArgs(1, "at least one input (use - for standard input)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if maxMiB <= 0 {
+				return usageErrorf("--max-inflated must be positive")
+			}
+			c.lim = cwlogs.Limits{MaxInflated: maxMiB << 20}
+			c.parser = logline.Default()
+			if rules != "" {
+				extra, err := logline.LoadRules(rules)
+				if err == nil {
+					c.parser, err = logline.New(extra...)
+				}
+				if err != nil {
+					return &usageError{err}
+				}
+			}
+			c.out = bufio.NewWriterSize(o.stdout, 64<<10)
+			c.stdin = cmd.InOrStdin()
+			return c.run(args)
+		},
+	}
+	fl := cmd.Flags()
 	fl.BoolVar(&c.json, "json", false, "print one JSON object per event (or, with --summary, the summary as JSON)")
 	fl.BoolVar(&c.summary, "summary", false, "print only counts and throughput")
-	rules := fl.String("rules", "", "JSON or YAML `FILE` of extra classification rules (see pkg/logline.Rule)")
-	maxMiB := fl.Int64("max-inflated", cwlogs.DefaultMaxInflated>>20, "largest inflated size of one payload or gzip file, in `MiB`")
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fl.NArg() == 0 {
-		fmt.Fprintln(stderr, "logwarden parse: no input given (use - for standard input)")
-		fl.Usage()
-		return 2
-	}
-	if *maxMiB <= 0 {
-		fmt.Fprintln(stderr, "logwarden parse: --max-inflated must be positive")
-		return 2
-	}
-	c.lim = cwlogs.Limits{MaxInflated: *maxMiB << 20}
-	c.parser = logline.Default()
-	if *rules != "" {
-		extra, err := logline.LoadRules(*rules)
-		if err == nil {
-			c.parser, err = logline.New(extra...)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "logwarden parse: %v\n", err)
-			return 2
-		}
-	}
+	fl.StringVar(&rules, "rules", "", "JSON or YAML `FILE` of extra classification rules (see pkg/logline.Rule)")
+	fl.Int64Var(&maxMiB, "max-inflated", cwlogs.DefaultMaxInflated>>20, "largest inflated size of one payload or gzip file, in `MiB`")
+	fl.StringVar(&c.logGroup, "log-group", "", "log group `NAME` of inputs that name none (AWS CLI output, S3 exports, plain text); default: the file name")
+	return cmd
+}
+
+func (c *parseCmd) run(args []string) error {
 	start := time.Now()
-	for _, arg := range fl.Args() {
+	for _, arg := range args {
 		c.arg(arg)
 	}
 	c.stats.elapsed = time.Since(start)
@@ -107,14 +109,15 @@ func runParse(args []string, stdout, stderr io.Writer) int {
 		c.printSummary()
 	}
 	if err := c.out.Flush(); err != nil {
-		fmt.Fprintf(stderr, "logwarden parse: write output: %v\n", err)
-		return 1
+		return fmt.Errorf("write output: %w", err)
 	}
 	if c.failed {
-		return 1
+		return exitCode(1)
 	}
-	return 0
+	return nil
 }
+
+func (c *parseCmd) warn(msg string) { fmt.Fprintf(c.stderr, "logwarden parse: warning: %s\n", msg) }
 
 func (c *parseCmd) fail(err error) {
 	c.failed = true
@@ -125,12 +128,12 @@ func (c *parseCmd) fail(err error) {
 // arg processes one command-line input: stdin, a file or a directory tree
 // (walked as replay walks it, so both commands read the same files).
 func (c *parseCmd) arg(arg string) {
-	files, errs := expandInputs([]string{arg})
+	files, errs := expandInputs([]string{arg}, c.warn)
 	for _, err := range errs {
 		c.fail(err)
 	}
 	for _, f := range files {
-		data, err := readInput(f.path)
+		data, err := readInput(f.path, c.stdin, c.warn)
 		if err != nil {
 			c.fail(err) // unreadable input: report it and go on with the rest
 			continue
@@ -142,7 +145,8 @@ func (c *parseCmd) arg(arg string) {
 func (c *parseCmd) input(name string, data []byte) {
 	c.stats.inputs++
 	c.stats.inputBytes += int64(len(data))
-	for _, err := range cwlogs.Decode(name, data, c.lim, c.batch) {
+	in := cwlogs.Input{Name: name, LogGroup: c.logGroup, Limits: c.lim, Warn: c.warn}
+	for _, err := range cwlogs.DecodeInput(in, data, c.batch) {
 		c.fail(err)
 	}
 }

@@ -160,14 +160,14 @@ func TestParseTableShowsHiddenCharacters(t *testing.T) {
 }
 
 func TestParseUsageAndRules(t *testing.T) {
-	_, stderr, code := parseRunCLI(t, "parse", "-h")
+	help, _, code := parseRunCLI(t, "parse", "-h")
 	require.Equal(t, 0, code)
-	for _, flag := range []string{"-json", "-summary", "-rules", "-max-inflated"} {
-		require.Contains(t, stderr, flag)
+	for _, flag := range []string{"--json", "--summary", "--rules", "--max-inflated", "--log-group"} {
+		require.Contains(t, help, flag)
 	}
 	_, _, code = parseRunCLI(t, "parse")
 	require.Equal(t, 2, code)
-	_, stderr, code = parseRunCLI(t, "parse", "--rules", "/nonexistent/rules.yaml", "-")
+	_, stderr, code := parseRunCLI(t, "parse", "--rules", "/nonexistent/rules.yaml", "-")
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "rules")
 

@@ -3,15 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
 
 	"github.com/logwarden/logwarden/pkg/alerting"
 	"github.com/logwarden/logwarden/pkg/cwlogs"
@@ -27,55 +28,70 @@ import (
 	"github.com/logwarden/logwarden/pkg/thresholds"
 )
 
-func init() {
-	register(&command{name: "replay", summary: "run the whole detector over captured deliveries", run: runReplay})
-}
+func init() { register(newReplayCmd) }
 
-const replayUsage = `usage: logwarden replay [--json] [--store PATH|dynamodb] [--thresholds FILE] [--rules FILE] [--notify] FILE|DIR...
+const replayLong = `Runs the detector over captured CloudWatch Logs deliveries (every format 'logwarden parse'
+reads, including what 'logwarden fetch' and 'aws logs filter-log-events' write) in input
+order, with the log events' own timestamps as the clock, so the result is deterministic.
+Events without a timestamp (plain text without times) are skipped with a warning: they
+cannot be placed in time. Prints the alerts that would have been sent (after cooldowns,
+muting and minimum severity); a summary goes to stderr. Use it to tune: replay last week's
+captures with other thresholds and see what would have fired.
 
-Runs the detector over captured CloudWatch Logs deliveries (every format 'logwarden parse'
-reads) in input order, with the log events' own timestamps as the clock, so the result is
-deterministic. Prints the alerts that would have been sent (after cooldowns, muting and
-minimum severity); a summary goes to stderr. Use it to tune: replay last week's captures
-with other thresholds and see what would have fired.
-
-flags:
-`
+Stores (a replay never writes the live state table unless --store dynamodb):
+  default          state in a fresh temporary embedded store, deleted at the end;
+                   thresholds, read only, from where 'logwarden thresholds' writes them:
+                   the DynamoDB threshold table when one is configured
+                   (LOGWARDEN_CONFIG_TABLE, --stack or LOGWARDEN_STACK), else the
+                   default embedded store if it exists
+  --store PATH     state and thresholds in that embedded file (kept: inspect it with
+                   'logwarden baselines --store PATH')
+  --store dynamodb the deployed tables, state included: the replay changes live baselines
+--thresholds FILE items override the store's items of the same id.`
 
 type replayOpts struct {
 	json, notify      bool
 	storePath, thFile string
 	rulesFile         string
+	stack, logGroup   string
 	progress          bool
+	stdin             io.Reader
 	stdout, stderr    io.Writer
 	getenv            func(string) string
 }
 
-func runReplay(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, replayUsage); fs.PrintDefaults() }
-	o := replayOpts{stdout: stdout, stderr: stderr, getenv: os.Getenv}
-	fs.BoolVar(&o.json, "json", false, "one JSON object per alert on stdout (fields as in README)")
-	fs.StringVar(&o.storePath, "store", "", "state store: a bbolt file, or 'dynamodb' (default: a fresh temporary store)")
-	fs.StringVar(&o.thFile, "thresholds", "", "threshold items as a JSON file (a list of {\"id\":..., attributes})")
-	fs.StringVar(&o.rulesFile, "rules", "", "extra classification rules (see 'logwarden parse --rules')")
-	fs.BoolVar(&o.notify, "notify", false, "also send the alerts through the channels configured in the environment")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func newReplayCmd(cio cliIO) *cobra.Command {
+	o := replayOpts{stdout: cio.stdout, stderr: cio.stderr, getenv: os.Getenv}
+	cmd := &cobra.Command{
+		Use:   "replay [flags] FILE|DIR...",
+		Short: "run the whole detector over captured deliveries",
+		Long:  replayLong,
+		Args:  minArgs(1, "at least one input FILE or DIR"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.progress = isTerminal(o.stderr)
+			o.stdin = cmd.InOrStdin()
+			code, err := replay(cmd.Context(), o, args)
+			if err != nil {
+				return err
+			}
+			if code != 0 {
+				return exitCode(code)
+			}
+			return nil
+		},
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return 2
-	}
-	o.progress = isTerminal(stderr)
-	code, err := replay(context.Background(), o, fs.Args())
-	if err != nil {
-		fmt.Fprintln(stderr, "logwarden replay:", err)
-		return 1
-	}
-	return code
+	fl := cmd.Flags()
+	fl.BoolVar(&o.json, "json", false, "one JSON object per alert on stdout (fields as in README)")
+	fl.StringVar(&o.storePath, "store", "", "state store: an embedded `PATH`, or 'dynamodb' (default: a fresh temporary store)")
+	fl.StringVar(&o.stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
+	fl.StringVar(&o.thFile, "thresholds", "", "threshold items as a JSON `FILE` (a list of {\"id\":..., attributes})")
+	fl.StringVar(&o.rulesFile, "rules", "", "extra classification rules `FILE` (see 'logwarden parse --rules')")
+	fl.StringVar(&o.logGroup, "log-group", "", "log group `NAME` of inputs that name none (AWS CLI output, S3 exports, plain text); default: the file name")
+	fl.BoolVar(&o.notify, "notify", false, "also send the alerts through the channels configured in the environment")
+	return cmd
 }
+
+func (r *replayer) warn(msg string) { fmt.Fprintf(r.o.stderr, "logwarden replay: warning: %s\n", msg) }
 
 // replayer is one replay run.
 type replayer struct {
@@ -88,6 +104,7 @@ type replayer struct {
 
 type replayStats struct {
 	files, batches, control, events, failed int
+	untimed                                 int
 	bytes                                   int64
 	detected                                map[string]int
 	sent                                    int
@@ -99,23 +116,24 @@ func replay(ctx context.Context, o replayOpts, inputs []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	stores, cleanup, err := openReplayStore(ctx, o.storePath)
+	stores, cleanup, err := openReplayStore(ctx, o)
 	if err != nil {
 		return 0, err
 	}
 	defer cleanup()
+	fmt.Fprintf(o.stderr, "logwarden replay: %s\n", stores.Desc)
 	cache := &pipeline.ThresholdCache{Config: stores.Config, OnInvalid: func(err error) {
-		fmt.Fprintln(o.stderr, "thresholds:", err)
+		fmt.Fprintln(o.stderr, "logwarden replay: thresholds:", err)
 	}}
 	if o.thFile != "" {
 		items, err := thresholds.LoadFile(o.thFile)
 		if err != nil {
 			return 0, err
 		}
-		cache.Static = items
 		if _, err := thresholds.New(items); err != nil {
 			return 0, fmt.Errorf("%s: %w", o.thFile, err)
 		}
+		cache.Config = overlayConfig{Config: stores.Config, over: items}
 	}
 	notifiers, err := replayNotifiers(ctx, o, stores.State)
 	if err != nil {
@@ -127,10 +145,10 @@ func replay(ctx context.Context, o replayOpts, inputs []string) (int, error) {
 	r := &replayer{o: o, proc: &pipeline.Processor{Parser: parser, State: stores.State, Thresholds: cache}}
 	r.disp = alerting.New(stores.State, notifiers, cache.RouteFor(ctx, func() time.Time { return clock }), logrus.NewEntry(log))
 	r.stats.detected, r.stats.suppressed = map[string]int{}, map[string]int{}
-	files, errs := expandInputs(inputs)
+	files, errs := expandInputs(inputs, r.warn)
 	for _, err := range errs {
 		r.stats.failed++
-		fmt.Fprintln(o.stderr, "error:", err)
+		fmt.Fprintln(o.stderr, "logwarden replay:", err)
 	}
 	r.prog = newProgress(o.stderr, o.progress, files)
 	start := time.Now()
@@ -147,20 +165,26 @@ func replay(ctx context.Context, o replayOpts, inputs []string) (int, error) {
 
 // file decodes one input and runs its batches in order.
 func (r *replayer) file(ctx context.Context, f inputFile, clock *time.Time) {
-	data, err := readInput(f.path)
+	data, err := readInput(f.path, r.o.stdin, r.warn)
 	if err != nil {
 		r.stats.failed++
-		fmt.Fprintln(r.o.stderr, "error:", err)
+		fmt.Fprintln(r.o.stderr, "logwarden replay:", err)
 		return
 	}
 	r.stats.files++
 	r.stats.bytes += int64(len(data))
-	errs := cwlogs.Decode(f.name, data, cwlogs.Limits{}, func(b cwlogs.Batch) {
+	in := cwlogs.Input{Name: f.name, LogGroup: r.o.logGroup, Warn: r.warn}
+	untimed := r.stats.untimed
+	errs := cwlogs.DecodeInput(in, data, func(b cwlogs.Batch) {
 		r.batch(ctx, &b, clock)
 	})
 	for _, err := range errs {
 		r.stats.failed++
-		fmt.Fprintln(r.o.stderr, "error:", err)
+		fmt.Fprintln(r.o.stderr, "logwarden replay:", err)
+	}
+	if n := r.stats.untimed - untimed; n > 0 {
+		r.warn(fmt.Sprintf("%s: skipped %d events without a timestamp: a replay runs on the events' own times "+
+			"(capture with 'logwarden fetch' or 'aws logs filter-log-events' to keep them)", f.name, n))
 	}
 	r.prog.advance(int64(len(data)))
 }
@@ -170,6 +194,17 @@ func (r *replayer) batch(ctx context.Context, b *cwlogs.Batch, clock *time.Time)
 	if b.IsControl() {
 		r.stats.control++
 		return
+	}
+	// An event without a time cannot be placed: run at the epoch it would
+	// alert "When: 1970-01-01", at the wall clock it would mix with the
+	// capture's times. It is skipped and counted.
+	if slices.ContainsFunc(b.LogEvents, func(ev cwlogs.LogEvent) bool { return ev.Timestamp <= 0 }) {
+		n := len(b.LogEvents)
+		b.LogEvents = slices.DeleteFunc(slices.Clone(b.LogEvents), func(ev cwlogs.LogEvent) bool { return ev.Timestamp <= 0 })
+		r.stats.untimed += n - len(b.LogEvents)
+		if len(b.LogEvents) == 0 {
+			return
+		}
 	}
 	// The clock is the newest event of the batch: windows, expiry and
 	// cooldowns follow the captured time, not the replay's.
@@ -182,7 +217,7 @@ func (r *replayer) batch(ctx context.Context, b *cwlogs.Batch, clock *time.Time)
 	res, err := r.proc.Process(ctx, b, *clock)
 	if err != nil {
 		r.stats.failed++
-		fmt.Fprintf(r.o.stderr, "error: %s: %v\n", b.Source, err)
+		fmt.Fprintf(r.o.stderr, "logwarden replay: %s: %v\n", b.Source, err)
 		return
 	}
 	for _, a := range res.Alerts {
@@ -226,17 +261,19 @@ func (r *replayer) summary(elapsed time.Duration) {
 }
 
 // openReplayStore opens --store, or a fresh embedded store in a temporary
-// directory so that a replay never mixes with earlier state by accident.
-func openReplayStore(ctx context.Context, path string) (*open.Stores, func(), error) {
+// directory so that a replay never mixes with earlier state by accident,
+// reading thresholds from the deployed threshold table when there is one.
+func openReplayStore(ctx context.Context, o replayOpts) (*open.Stores, func(), error) {
+	opts := open.Options{StorePath: o.storePath, Stack: o.stack, Getenv: o.getenv}
 	dir := ""
-	if path == "" {
+	if o.storePath == "" {
 		var err error
 		if dir, err = os.MkdirTemp("", "logwarden-replay-"); err != nil {
 			return nil, nil, err
 		}
-		path = filepath.Join(dir, "state.db")
+		opts.TempState = filepath.Join(dir, "state.db")
 	}
-	stores, err := open.FromEnv(ctx, open.Options{StorePath: path})
+	stores, err := open.ForReplay(ctx, opts)
 	if err != nil {
 		if dir != "" {
 			os.RemoveAll(dir)
@@ -249,6 +286,33 @@ func openReplayStore(ctx context.Context, path string) (*open.Stores, func(), er
 			os.RemoveAll(dir)
 		}
 	}, nil
+}
+
+// overlayConfig is the store's threshold items with --thresholds FILE's
+// items in place of those of the same id: what is being tried wins over
+// what is deployed. (ThresholdCache.Static would apply the file first and
+// let the table override it.)
+type overlayConfig struct {
+	store.Config
+	over []store.Item
+}
+
+func (c overlayConfig) ListItems(ctx context.Context) ([]store.Item, error) {
+	base, err := c.Config.ListItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	replaced := map[string]bool{}
+	for _, it := range c.over {
+		replaced[it.ID] = true
+	}
+	out := make([]store.Item, 0, len(base)+len(c.over))
+	for _, it := range base {
+		if !replaced[it.ID] {
+			out = append(out, it)
+		}
+	}
+	return append(out, c.over...), nil
 }
 
 // replayNotifiers prints alerts on stdout (text or JSON) and, with

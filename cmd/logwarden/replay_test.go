@@ -113,7 +113,8 @@ func TestReplayNotifySendsThroughConfiguredChannels(t *testing.T) {
 func TestReplayUsage(t *testing.T) {
 	_, stderr, code := runCLI(t, "replay")
 	require.Equal(t, 2, code)
-	require.Contains(t, stderr, "usage: logwarden replay")
+	require.Contains(t, stderr, "logwarden replay: want at least one input")
+	require.Contains(t, stderr, "Run 'logwarden replay --help' for usage.")
 	_, stderr, code = runCLI(t, "replay", "/does/not/exist")
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, "/does/not/exist")

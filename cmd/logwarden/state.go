@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,25 +12,36 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/logwarden/logwarden/pkg/detect"
 	"github.com/logwarden/logwarden/pkg/store/open"
 )
 
 func init() {
-	register(&command{name: "baselines", summary: "show what the detector believes about each function", run: runBaselines})
-	register(&command{name: "blocklist", summary: "show the IPs blocked for authentication abuse", run: runBlocklist})
+	register(newBaselinesCmd)
+	register(newBlocklistCmd)
 }
 
-const stateStoreHelp = `Store: --store PATH (embedded file), --store dynamodb, or by default DynamoDB when
-LOGWARDEN_STATE_TABLE is set, else the embedded file under $XDG_STATE_HOME or
-~/.local/state/logwarden/ (keep a replay's state with 'logwarden replay --store PATH').
-`
+const stateStoreHelp = `Store: --store PATH (an embedded file, which must exist), --store dynamodb,
+--stack NAME; by default DynamoDB when LOGWARDEN_STATE_TABLE or LOGWARDEN_STACK is
+set, else the embedded file under $XDG_STATE_HOME or ~/.local/state/logwarden/.
+A plain 'logwarden replay' keeps its state in a temporary store deleted at its
+end: keep it with 'logwarden replay --store PATH', then look with --store PATH.`
 
 // stateFlags are the flags the read-only state commands share.
 type stateFlags struct {
-	store string
-	json  bool
-	at    string
+	store, stack string
+	json         bool
+	at           string
+}
+
+func (f *stateFlags) add(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.store, "store", "", "embedded store file `PATH` (must exist), or \"dynamodb\"")
+	fl.StringVar(&f.stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
+	fl.BoolVar(&f.json, "json", false, "print JSON lines (one object per line)")
+	fl.StringVar(&f.at, "at", "", "evaluate expiry as of this RFC 3339 `TIME` (for replays of older captures)")
 }
 
 // now is --at, for looking at the state of a replay of older captures
@@ -41,86 +52,116 @@ func (f *stateFlags) now() (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339, f.at)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--at: want an RFC 3339 time such as 2026-03-05T00:00:00Z, got %q", f.at)
+		return time.Time{}, usageErrorf("--at: want an RFC 3339 time such as 2026-03-05T00:00:00Z, got %q", f.at)
 	}
 	return t, nil
 }
 
-func parseStateFlags(name, usage string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (*stateFlags, *flag.FlagSet, bool) {
-	f := &stateFlags{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage+"\n\n"+stateStoreHelp+"\nflags:\n"); fs.PrintDefaults() }
-	fs.StringVar(&f.store, "store", "", "embedded store file, or \"dynamodb\"")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
-	fs.StringVar(&f.at, "at", "", "evaluate expiry as of this RFC 3339 time (for replays of older captures)")
-	if extra != nil {
-		extra(fs)
+// open opens the store read only. An embedded file that does not exist is
+// an error when it was named, and "nothing learned yet" (ok false, the
+// reason on stderr) at the default path: looking must never create one.
+func (f *stateFlags) open(ctx context.Context, stderr io.Writer, what string) (s *open.Stores, ok bool, err error) {
+	s, err = open.FromEnv(ctx, open.Options{StorePath: f.store, Stack: f.stack, ReadOnly: true})
+	if errors.Is(err, open.ErrNoStore) && f.store == "" {
+		path, _ := open.DefaultPath(nil)
+		fmt.Fprintf(stderr, "no %s yet: nothing was stored in the default embedded store %s.\n%s\n", what, path, replayStoreHint)
+		return nil, false, nil
 	}
-	return f, fs, fs.Parse(args) == nil
+	if errors.Is(err, open.ErrNoStore) {
+		return nil, false, fmt.Errorf("%w (%s)", err, replayStoreHint)
+	}
+	return s, err == nil, err
 }
 
-func runBaselines(args []string, stdout, stderr io.Writer) int {
-	f, fs, ok := parseStateFlags("baselines", "usage: logwarden baselines [--store PATH|dynamodb] [--json] [FUNCTION...]\n\n"+
-		"Shows each function's learned baselines: warm duration centre and spread, p50/p95\n"+
-		"estimates, samples, cold starts, memory, cost rate, and a chart of recent warm durations.", args, stderr, nil)
-	if !ok {
-		return 2
+const replayStoreHint = "A plain 'logwarden replay' keeps its state in a temporary store deleted at its end; " +
+	"run 'logwarden replay --store PATH ...' and then look with --store PATH"
+
+func newBaselinesCmd(o cliIO) *cobra.Command {
+	f := &stateFlags{}
+	cmd := &cobra.Command{
+		Use:   "baselines [flags] [FUNCTION...]",
+		Short: "show what the detector believes about each function",
+		Long: "Shows each function's learned baselines: warm duration centre and spread, p50/p95\n" +
+			"estimates, samples, cold starts, memory, cost rate, and a chart of recent warm durations.\n" +
+			"A FUNCTION without a baseline is an error naming it.\n\n" + stateStoreHelp,
+		RunE: func(cmd *cobra.Command, args []string) error { return runBaselines(cmd.Context(), f, args, o) },
 	}
-	ctx := context.Background()
-	stores, err := open.FromEnv(ctx, open.Options{StorePath: f.store})
-	if err != nil {
-		fmt.Fprintln(stderr, "logwarden baselines:", err)
-		return 1
-	}
-	defer stores.Close()
+	f.add(cmd)
+	return cmd
+}
+
+func runBaselines(ctx context.Context, f *stateFlags, fns []string, o cliIO) error {
 	now, err := f.now()
 	if err != nil {
-		fmt.Fprintln(stderr, "logwarden baselines:", err)
-		return 2
+		return err
 	}
+	stores, ok, err := f.open(ctx, o.stderr, "baselines")
+	if !ok {
+		if err == nil && len(fns) > 0 {
+			return fmt.Errorf("unknown function %s: no store to look in", strings.Join(fns, ", "))
+		}
+		return err
+	}
+	defer stores.Close()
 	recs, err := stores.State.List(ctx, detect.PrefixFunction, now)
 	if err != nil {
-		fmt.Fprintln(stderr, "logwarden baselines:", err)
-		return 1
+		return err
 	}
 	want := map[string]bool{}
-	for _, fn := range fs.Args() {
+	for _, fn := range fns {
 		want[fn] = true
 	}
 	var views []detect.BaselineView
+	var known []string
 	for _, r := range recs {
 		v, err := detect.DescribeBaseline(r.Data)
 		if err != nil {
-			fmt.Fprintf(stderr, "logwarden baselines: %s: %v\n", r.Key, err)
+			fmt.Fprintf(o.stderr, "logwarden baselines: %s: %v\n", r.Key, err)
 			continue
 		}
+		known = append(known, v.Function)
 		if len(want) == 0 || want[v.Function] {
 			views = append(views, v)
+			delete(want, v.Function)
 		}
 	}
 	sort.Slice(views, func(i, j int) bool { return views[i].Function < views[j].Function })
 	if f.json {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(o.stdout)
 		for _, v := range views {
 			_ = enc.Encode(v)
 		}
-		return 0
-	}
-	if len(views) == 0 {
-		fmt.Fprintf(stderr, "no baselines in %s yet: the detector learns them from REPORT lines (replay some captures or deploy the processor)\n", stores.Desc)
-		if len(want) > 0 {
-			return 1
+	} else {
+		for i, v := range views {
+			if i > 0 {
+				fmt.Fprintln(o.stdout)
+			}
+			printBaseline(o.stdout, v)
 		}
-		return 0
 	}
-	for i, v := range views {
-		if i > 0 {
-			fmt.Fprintln(stdout)
-		}
-		printBaseline(stdout, v)
+	if len(want) > 0 {
+		return unknownFunctions(want, known, stores.Desc)
 	}
-	return 0
+	if len(recs) == 0 {
+		fmt.Fprintf(o.stderr, "no baselines in %s yet: the detector learns them from REPORT lines.\n%s\n", stores.Desc, replayStoreHint)
+	}
+	return nil
+}
+
+// unknownFunctions names the functions asked for that have no baseline,
+// with the ones that do.
+func unknownFunctions(want map[string]bool, known []string, desc string) error {
+	var missing []string
+	for fn := range want {
+		missing = append(missing, fn)
+	}
+	sort.Strings(missing)
+	sort.Strings(known)
+	msg := fmt.Sprintf("unknown function %s: no baseline in %s", strings.Join(missing, ", "), desc)
+	if len(known) > 0 {
+		msg += " (known: " + strings.Join(known, ", ") + ")"
+	}
+	return errors.New(msg)
 }
 
 func printBaseline(w io.Writer, v detect.BaselineView) {
@@ -153,40 +194,41 @@ func printBaseline(w io.Writer, v detect.BaselineView) {
 	}
 }
 
-func runBlocklist(args []string, stdout, stderr io.Writer) int {
+func newBlocklistCmd(o cliIO) *cobra.Command {
+	f := &stateFlags{}
 	var all bool
-	f, fs, ok := parseStateFlags("blocklist", "usage: logwarden blocklist [--store PATH|dynamodb] [--json] [--all]\n\n"+
-		"Lists the source IPs (IPv6 as /64) the detector blocked for brute force or credential\n"+
-		"stuffing, with their offences and block expiry. Repeat offenders are blocked longer.", args, stderr,
-		func(fs *flag.FlagSet) {
-			fs.BoolVar(&all, "all", false, "also show entries whose block has expired (kept to lengthen repeat offenders' blocks)")
-		})
-	if !ok {
-		return 2
+	cmd := &cobra.Command{
+		Use:   "blocklist [flags]",
+		Short: "show the IPs blocked for authentication abuse",
+		Long: "Lists the source IPs (IPv6 as /64) the detector blocked for brute force or credential\n" +
+			"stuffing, with their offences and block expiry. Repeat offenders are blocked longer.\n\n" + stateStoreHelp,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runBlocklist(cmd.Context(), f, all, o) },
 	}
-	_ = fs
-	ctx := context.Background()
-	stores, err := open.FromEnv(ctx, open.Options{StorePath: f.store})
-	if err != nil {
-		fmt.Fprintln(stderr, "logwarden blocklist:", err)
-		return 1
-	}
-	defer stores.Close()
+	f.add(cmd)
+	cmd.Flags().BoolVar(&all, "all", false, "also show entries whose block has expired (kept to lengthen repeat offenders' blocks)")
+	return cmd
+}
+
+func runBlocklist(ctx context.Context, f *stateFlags, all bool, o cliIO) error {
 	now, err := f.now()
 	if err != nil {
-		fmt.Fprintln(stderr, "logwarden blocklist:", err)
-		return 2
+		return err
 	}
+	stores, ok, err := f.open(ctx, o.stderr, "blocked IPs")
+	if !ok {
+		return err
+	}
+	defer stores.Close()
 	recs, err := stores.State.List(ctx, detect.PrefixBlock, now)
 	if err != nil {
-		fmt.Fprintln(stderr, "logwarden blocklist:", err)
-		return 1
+		return err
 	}
 	var entries []detect.BlockEntry
 	for _, r := range recs {
 		b, err := detect.DecodeBlock(r.Data)
 		if err != nil {
-			fmt.Fprintf(stderr, "logwarden blocklist: %s: %v\n", r.Key, err)
+			fmt.Fprintf(o.stderr, "logwarden blocklist: %s: %v\n", r.Key, err)
 			continue
 		}
 		if b.Offences > 0 && (all || b.Blocked(now)) {
@@ -195,17 +237,17 @@ func runBlocklist(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Until.After(entries[j].Until) })
 	if f.json {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(o.stdout)
 		for _, b := range entries {
 			_ = enc.Encode(b)
 		}
-		return 0
+		return nil
 	}
 	if len(entries) == 0 {
-		fmt.Fprintf(stderr, "no blocked IPs in %s\n", stores.Desc)
-		return 0
+		fmt.Fprintf(o.stderr, "no blocked IPs in %s\n", stores.Desc)
+		return nil
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(o.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "IP\tOFFENCES\tBLOCKED UNTIL\tREASON\tFUNCTION\tLAST ALERT")
 	for _, b := range entries {
 		until := b.Until.UTC().Format(time.RFC3339)
@@ -215,8 +257,7 @@ func runBlocklist(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", b.IP, b.Offences, until, b.Reason, orDash(b.Function),
 			b.LastAlert.UTC().Format(time.RFC3339))
 	}
-	_ = tw.Flush()
-	return 0
+	return tw.Flush()
 }
 
 func orDash(s string) string {

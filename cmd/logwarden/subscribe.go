@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
 
 	"github.com/logwarden/logwarden/pkg/subscribe"
 )
@@ -21,9 +21,7 @@ import (
 // (an API call failed), 2 usage.
 const subscribeExitCannot = 3 // some selected groups have both filter slots taken
 
-const subscribeUsage = `usage: logwarden subscribe --destination ARN [flags]
-
-Puts logwarden's subscription filter on existing CloudWatch Logs log groups.
+const subscribeLong = `Puts logwarden's subscription filter on existing CloudWatch Logs log groups.
 Dry run by default: prints the plan (already subscribed, will subscribe,
 will update, cannot: both filter slots taken, excluded: logwarden's own log
 group). --apply carries it out, --remove takes logwarden's filter off again.
@@ -40,13 +38,36 @@ Region, credentials and endpoint come from the AWS SDK's usual settings
 
 Exit codes: 0 done (or nothing to do), 1 an AWS call failed (listing, or a
 group during --apply/--remove), 2 usage, 3 some selected groups cannot be
-subscribed because both subscription filter slots are taken.
+subscribed because both subscription filter slots are taken.`
 
-flags:
-`
+func init() { register(newSubscribeCmd) }
 
-func init() {
-	register(&command{name: "subscribe", summary: "subscribe existing log groups to the processor (dry run by default)", run: runSubscribe})
+func newSubscribeCmd(o cliIO) *cobra.Command {
+	var opts subscribeOptions
+	cmd := &cobra.Command{
+		Use:   "subscribe --destination ARN [flags]",
+		Short: "subscribe existing log groups to the processor (dry run by default)",
+		Long:  subscribeLong,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := subscribeFromOptions(opts, args)
+			if err != nil {
+				return &usageError{err}
+			}
+			return runSubscribe(cmd.Context(), opts, s, o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&opts.destination, "destination", "", "`ARN` of the logwarden processor function (required)")
+	fs.Var(&opts.prefixes, "prefix", "log group name prefix to select (repeatable)")
+	fs.Var(&opts.include, "include", "regular expression a selected group must match (repeatable)")
+	fs.Var(&opts.exclude, "exclude", "regular expression that deselects a group (repeatable)")
+	fs.Var(&opts.skip, "skip-function", "another logwarden function whose log group must never be subscribed, e.g. the subscriber (repeatable)")
+	fs.StringVar(&opts.filterName, "filter-name", subscribe.DefaultFilterName, "subscription filter name")
+	fs.StringVar(&opts.filterPattern, "filter-pattern", "", "CloudWatch Logs filter pattern (empty forwards every event)")
+	fs.BoolVar(&opts.apply, "apply", false, "carry out the plan")
+	fs.BoolVar(&opts.remove, "remove", false, "remove logwarden's filter instead (a dry run unless --apply is given too)")
+	fs.BoolVar(&opts.json, "json", false, "print the plan and results as one JSON object")
+	return cmd
 }
 
 // subscribeList is a repeatable string flag.
@@ -54,6 +75,7 @@ type subscribeList []string
 
 func (l *subscribeList) String() string     { return strings.Join(*l, ",") }
 func (l *subscribeList) Set(v string) error { *l = append(*l, v); return nil }
+func (l *subscribeList) Type() string       { return "strings" }
 
 type subscribeOptions struct {
 	destination, filterName, filterPattern string
@@ -61,27 +83,10 @@ type subscribeOptions struct {
 	apply, remove, json                    bool
 }
 
-func parseSubscribeFlags(args []string, stderr io.Writer) (subscribeOptions, subscribe.Subscriber, error) {
-	var o subscribeOptions
-	fs := flag.NewFlagSet("subscribe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, subscribeUsage); fs.PrintDefaults() }
-	fs.StringVar(&o.destination, "destination", "", "ARN of the logwarden processor function (required)")
-	fs.Var(&o.prefixes, "prefix", "log group name prefix to select (repeatable)")
-	fs.Var(&o.include, "include", "regular expression a selected group must match (repeatable)")
-	fs.Var(&o.exclude, "exclude", "regular expression that deselects a group (repeatable)")
-	fs.Var(&o.skip, "skip-function", "another logwarden function whose log group must never be subscribed, e.g. the subscriber (repeatable)")
-	fs.StringVar(&o.filterName, "filter-name", subscribe.DefaultFilterName, "subscription filter name")
-	fs.StringVar(&o.filterPattern, "filter-pattern", "", "CloudWatch Logs filter pattern (empty forwards every event)")
-	fs.BoolVar(&o.apply, "apply", false, "carry out the plan")
-	fs.BoolVar(&o.remove, "remove", false, "remove logwarden's filter instead (a dry run unless --apply is given too)")
-	fs.BoolVar(&o.json, "json", false, "print the plan and results as JSON")
-	if err := fs.Parse(args); err != nil {
-		return o, subscribe.Subscriber{}, err
-	}
+func subscribeFromOptions(o subscribeOptions, args []string) (subscribe.Subscriber, error) {
 	var problems []error
-	if fs.NArg() > 0 {
-		problems = append(problems, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
+	if len(args) > 0 {
+		problems = append(problems, fmt.Errorf("unexpected arguments: %s", strings.Join(args, " ")))
 	}
 	fn := subscribe.FunctionName(o.destination)
 	if fn == "" {
@@ -96,27 +101,21 @@ func parseSubscribeFlags(args []string, stderr io.Writer) (subscribeOptions, sub
 	}
 	s := subscribe.Subscriber{Rules: rules, Target: subscribe.Target{
 		DestinationARN: o.destination, FilterName: o.filterName, FilterPattern: o.filterPattern}}
-	return o, s, errors.Join(problems...)
+	return s, errors.Join(problems...)
 }
 
-func runSubscribe(args []string, stdout, stderr io.Writer) int {
-	o, s, err := parseSubscribeFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "logwarden subscribe: %v\n", err)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+func runSubscribe(ctx context.Context, opts subscribeOptions, s subscribe.Subscriber, o cliIO) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "logwarden subscribe: load AWS configuration: %v\n", err)
-		return 1
+		return fmt.Errorf("load AWS configuration: %w", err)
 	}
 	s.Logs = subscribe.NewClient(cfg)
-	return subscribeRun(ctx, &s, o, stdout, stderr)
+	if code := subscribeRun(ctx, &s, opts, o.stdout, o.stderr); code != 0 {
+		return exitCode(code)
+	}
+	return nil
 }
 
 // subscribeRun plans, prints and (with --apply) carries out the plan.
@@ -221,9 +220,7 @@ func subscribeJSON(w io.Writer, plan subscribe.Plan, o subscribeOptions, rep *su
 	if plan.Entries == nil {
 		plan.Entries = []subscribe.Entry{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
+	return json.NewEncoder(w).Encode(struct {
 		Mode        string                   `json:"mode"`
 		Destination string                   `json:"destination"`
 		FilterName  string                   `json:"filter_name"`

@@ -22,7 +22,7 @@ func TestSubscribeUsageErrors(t *testing.T) {
 		{"bad patterns, all reported", []string{"--destination", "arn:aws:lambda:us-east-1:1:function:p", "--include", "(", "--exclude", "[z-a]"},
 			[]string{`include pattern "("`, `exclude pattern "[z-a]"`}},
 		{"stray argument", []string{"--destination", "arn:aws:lambda:us-east-1:1:function:p", "extra"}, []string{"unexpected arguments: extra"}},
-		{"unknown flag", []string{"--nope"}, []string{"flag provided but not defined"}},
+		{"unknown flag", []string{"--nope"}, []string{"logwarden subscribe: unknown flag: --nope"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -39,7 +39,7 @@ func TestSubscribeUsageErrors(t *testing.T) {
 func TestSubscribeHelp(t *testing.T) {
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"subscribe", "-h"}, &out, &errOut))
-	require.Contains(t, errOut.String(), "Exit codes")
+	require.Contains(t, out.String(), "Exit codes")
 }
 
 // TestSubscribeAgainstMoto runs the command end to end, configured only

@@ -1,102 +1,95 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"os"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
 
 	"github.com/logwarden/logwarden/pkg/store/dynamo"
 	"github.com/logwarden/logwarden/pkg/store/open"
 )
 
-const tablesUsage = `usage: logwarden tables create [--state-table NAME] [--config-table NAME]
-
-Creates logwarden's DynamoDB tables if they do not exist (on-demand billing,
+const tablesLong = `Creates logwarden's DynamoDB tables if they do not exist (on-demand billing,
 the same keys as deploy/template.yaml: state table key pk (S), threshold
 table key id (S)) and waits until they are ACTIVE. Safe to run again.
 
-Table names default to $LOGWARDEN_STATE_TABLE / $LOGWARDEN_CONFIG_TABLE, else
-logwarden-state / logwarden-config. Region, credentials and endpoint come
-from the AWS SDK's usual settings (AWS_REGION, AWS_PROFILE,
-AWS_ENDPOINT_URL_DYNAMODB for dynalite or DynamoDB Local).
+Table names: --state-table/--config-table, else the names every other command
+uses with --store dynamodb: $LOGWARDEN_STATE_TABLE / $LOGWARDEN_CONFIG_TABLE,
+else the outputs of --stack NAME ($LOGWARDEN_STACK), else logwarden-state /
+logwarden-config. Region, credentials and endpoint come from the AWS SDK's
+usual settings (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_DYNAMODB for
+dynalite or DynamoDB Local).`
 
-flags:
-`
+func init() { register(newTablesCmd) }
 
-func init() {
-	register(&command{name: "tables", summary: "create the DynamoDB state and threshold tables (idempotent)", run: runTables})
+func newTablesCmd(o cliIO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tables",
+		Short: "create the DynamoDB state and threshold tables (idempotent)",
+		Long:  tablesLong,
+		Args:  noSubcommand,
+		RunE:  needSubcommand,
+	}
+	var stateTable, configTable, stack string
+	create := &cobra.Command{
+		Use:   "create [flags]",
+		Short: "create the tables if they do not exist",
+		Long:  tablesLong,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTablesCreate(cmd.Context(), stateTable, configTable, stack, o)
+		},
+	}
+	fl := create.Flags()
+	fl.StringVar(&stateTable, "state-table", "", "state table `NAME` (default: as --store dynamodb resolves it)")
+	fl.StringVar(&configTable, "config-table", "", "threshold table `NAME` (default: as --store dynamodb resolves it)")
+	fl.StringVar(&stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
+	cmd.AddCommand(create)
+	return cmd
 }
 
-func runTables(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tables", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, tablesUsage); fs.PrintDefaults() }
-	stateTable := fs.String("state-table", envOr(open.EnvStateTable, "logwarden-state"), "state table name")
-	configTable := fs.String("config-table", envOr(open.EnvConfigTable, "logwarden-config"), "threshold table name")
-	if len(args) == 0 || args[0] != "create" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fs.Usage()
-			return 0
-		}
-		fs.Usage()
-		return 2
-	}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 || *stateTable == "" || *configTable == "" {
-		fs.Usage()
-		return 2
-	}
-	ctx := context.Background()
+func runTablesCreate(ctx context.Context, stateTable, configTable, stack string, o cliIO) error {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "logwarden tables: load AWS configuration: %v\n", err)
-		return 1
+		return fmt.Errorf("load AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
-		fmt.Fprintln(stderr, "logwarden tables: no AWS region configured (set AWS_REGION or a profile's region)")
-		return 1
+		return errors.New("no AWS region configured (set AWS_REGION or a profile's region)")
 	}
+	names, err := open.TableNames(ctx, open.Options{Stack: stack}, func() (aws.Config, error) { return cfg, nil })
+	if err != nil {
+		return err
+	}
+	stateTable = cmp.Or(stateTable, names.State)
+	configTable = cmp.Or(configTable, names.Config)
 	client := dynamo.NewClient(cfg, nil)
 	steps := []struct {
 		what, name string
 		ensure     func(context.Context, dynamo.TablesAPI, string) (bool, error)
 	}{
-		{"state table", *stateTable, dynamo.EnsureStateTable},
-		{"threshold table", *configTable, dynamo.EnsureConfigTable},
+		{"state table", stateTable, dynamo.EnsureStateTable},
+		{"threshold table", configTable, dynamo.EnsureConfigTable},
 	}
 	for _, s := range steps {
 		created, err := s.ensure(ctx, client, s.name)
 		if err != nil {
-			fmt.Fprintf(stderr, "logwarden tables: %v\n", err)
-			return 1
+			return err
 		}
 		status := "already existed"
 		if created {
 			status = "created"
 		}
-		fmt.Fprintf(stdout, "%-15s %-30s %s\n", s.what, s.name, status)
+		fmt.Fprintf(o.stdout, "%-15s %-30s %s\n", s.what, s.name, status)
 	}
 	// TTL is the deployment template's job (dynalite cannot enable it), but
 	// without it expired state is never deleted, so say how on real AWS.
-	fmt.Fprintf(stdout, "\nOn AWS, expired state is deleted by DynamoDB TTL on attribute expires_at (deploy/template.yaml enables it). "+
+	fmt.Fprintf(o.stdout, "\nOn AWS, expired state is deleted by DynamoDB TTL on attribute expires_at (deploy/template.yaml enables it). "+
 		"For tables created here, enable it once:\n  aws dynamodb update-time-to-live --table-name %s "+
-		"--time-to-live-specification Enabled=true,AttributeName=expires_at\n", *stateTable)
-	return 0
-}
-
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
+		"--time-to-live-specification Enabled=true,AttributeName=expires_at\n", stateTable)
+	return nil
 }

@@ -4,137 +4,132 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/logwarden/logwarden/pkg/store"
 	"github.com/logwarden/logwarden/pkg/store/open"
 	"github.com/logwarden/logwarden/pkg/thresholds"
 )
 
-const thresholdsUsage = `usage: logwarden thresholds [list|attrs] [--store PATH|dynamodb] [--json]
-       logwarden thresholds get ID [--json]
-       logwarden thresholds set ID attr=value... 
-       logwarden thresholds delete ID
-
-Shows and edits the threshold items the detector reads: "defaults",
+const thresholdsLong = `Shows and edits the threshold items the detector reads: "defaults",
 "loggroup#<log group>" and "function#<function name>" (a function's item
-overrides its log group's, which overrides defaults). "attrs" lists every
-attribute with its unit.
+overrides its log group's, which overrides defaults). Without a command: list.
 
 set merges into the item and validates it before writing. Values: numbers
 (85, 0.5), true/false, durations and other strings (15m, arm64), comma lists
 (allow_cidrs=10.0.0.0/8,192.168.0.0/16), a JSON object ({"a":"b"}), "quoted"
 to force a string; attr= with nothing after the = removes the attribute.
+add and remove change list attributes (allow_cidrs, email_to) one entry at a
+time: add appends to the item's effective list, which starts from the
+defaults item's value (else the built-in default) when the item does not set
+the attribute, so a function's allow list keeps the shared entries.
 
-Store: --store PATH (embedded file), --store dynamodb, or by default DynamoDB
-when LOGWARDEN_CONFIG_TABLE or LOGWARDEN_STATE_TABLE is set, else the embedded
-file under $XDG_STATE_HOME or ~/.local/state/logwarden/.
+Store: --store PATH (embedded file), --store dynamodb, --stack NAME, or by
+default DynamoDB when LOGWARDEN_CONFIG_TABLE, LOGWARDEN_STATE_TABLE or
+LOGWARDEN_STACK is set, else the embedded file under $XDG_STATE_HOME or
+~/.local/state/logwarden/.`
 
-flags:
-`
-
-func init() {
-	register(&command{name: "thresholds", summary: "list, get, set or delete threshold items", run: runThresholds})
-}
+func init() { register(newThresholdsCmd) }
 
 type thresholdsCmd struct {
-	store  string
-	json   bool
-	stdout io.Writer
-	cfg    store.Config
+	store, stack string
+	json         bool
+	stdout       io.Writer
+	cfg          store.Config
+	desc         string
 }
 
-func runThresholds(args []string, stdout, stderr io.Writer) int {
-	c := &thresholdsCmd{stdout: stdout}
-	fs := flag.NewFlagSet("thresholds", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, thresholdsUsage); fs.PrintDefaults() }
-	fs.StringVar(&c.store, "store", "", "embedded store file, or \"dynamodb\"")
-	fs.BoolVar(&c.json, "json", false, "print JSON (list, get)")
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+func newThresholdsCmd(o cliIO) *cobra.Command {
+	c := &thresholdsCmd{stdout: o.stdout}
+	cmd := &cobra.Command{
+		Use:   "thresholds",
+		Short: "list, get, set, add to, remove from or delete threshold items",
+		Long:  thresholdsLong,
+		Args:  noSubcommand,
+		RunE:  c.withStore(true, func(ctx context.Context, _ []string) error { return c.list(ctx) }),
 	}
-	if err != nil {
-		return 2
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&c.store, "store", "", "embedded store file `PATH`, or \"dynamodb\"")
+	pf.StringVar(&c.stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
+	pf.BoolVar(&c.json, "json", false, "print JSON lines: one item (attrs: attribute) per line")
+	sub := func(use, short string, args cobra.PositionalArgs, run func(context.Context, []string) error) {
+		// Only the commands that write may create the embedded file.
+		readOnly := !slices.Contains([]string{"set", "add", "remove"}, strings.Fields(use)[0])
+		cmd.AddCommand(&cobra.Command{Use: use, Short: short, Args: args, RunE: c.withStore(readOnly, run)})
 	}
-	verb := "list"
-	if len(pos) > 0 {
-		verb, pos = pos[0], pos[1:]
-	}
-	want := map[string]int{"list": 0, "attrs": 0, "get": 1, "delete": 1, "set": -2}[verb]
-	if want == 0 && verb != "list" && verb != "attrs" || want >= 0 && len(pos) != want || want < 0 && len(pos) < -want {
-		fs.Usage()
-		return 2
-	}
-	if verb == "attrs" {
-		return c.printAttrs()
-	}
-	ctx := context.Background()
-	stores, err := open.FromEnv(ctx, open.Options{StorePath: c.store, ConfigOnly: true})
-	if err != nil {
-		fmt.Fprintf(stderr, "logwarden thresholds: %v\n", err)
-		return 1
-	}
-	defer stores.Close()
-	c.cfg = stores.Config
-	switch verb {
-	case "list":
-		err = c.list(ctx, stores.Desc)
-	case "get":
-		err = c.get(ctx, pos[0])
-	case "set":
-		err = c.set(ctx, pos[0], pos[1:])
-	case "delete":
-		err = c.cfg.DeleteItem(ctx, pos[0])
-		if err == nil {
-			fmt.Fprintf(stdout, "deleted %s\n", pos[0])
-		}
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "logwarden thresholds %s: %v\n", verb, err)
-		return 1
-	}
-	return 0
+	sub("list", "list every item (the default)", noArgs, func(ctx context.Context, _ []string) error { return c.list(ctx) })
+	sub("get ID", "show one item", exactArgs(1, "ID"), func(ctx context.Context, a []string) error { return c.get(ctx, a[0]) })
+	sub("set ID ATTR=VALUE...", "merge attributes into an item (ATTR= removes one)", minArgs(2, "ID and at least one ATTR=VALUE"),
+		func(ctx context.Context, a []string) error { return c.set(ctx, a[0], a[1:]) })
+	sub("add ID ATTR=VALUE...", "add entries to list attributes (allow_cidrs, email_to)", minArgs(2, "ID and at least one ATTR=VALUE"),
+		func(ctx context.Context, a []string) error { return c.editList(ctx, a[0], a[1:], true) })
+	sub("remove ID ATTR=VALUE...", "remove entries from list attributes", minArgs(2, "ID and at least one ATTR=VALUE"),
+		func(ctx context.Context, a []string) error { return c.editList(ctx, a[0], a[1:], false) })
+	sub("delete ID", "delete an item (an error if it does not exist)", exactArgs(1, "ID"),
+		func(ctx context.Context, a []string) error { return c.delete(ctx, a[0]) })
+	cmd.AddCommand(&cobra.Command{Use: "attrs", Short: "list every attribute with its unit and default", Args: noArgs,
+		RunE: func(*cobra.Command, []string) error { return c.printAttrs() }})
+	return cmd
 }
 
-// parseInterspersed lets flags follow positional arguments
-// (`thresholds get defaults --json`), which package flag alone does not.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
+// withStore opens the threshold store around a subcommand. A read-only
+// one never creates the embedded file: the default one not existing yet
+// just means no items.
+func (c *thresholdsCmd) withStore(readOnly bool, run func(context.Context, []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		stores, err := open.FromEnv(ctx, open.Options{StorePath: c.store, Stack: c.stack, ConfigOnly: true, ReadOnly: readOnly})
+		if errors.Is(err, open.ErrNoStore) && c.store == "" {
+			path, _ := open.DefaultPath(nil)
+			c.cfg, c.desc = store.NewMemory(), "the default embedded store "+path+" (not created yet)"
+			return run(ctx, args)
 		}
-		if fs.NArg() == 0 {
-			return pos, nil
+		if err != nil {
+			return err
 		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+		defer stores.Close()
+		c.cfg, c.desc = stores.Config, stores.Desc
+		return run(ctx, args)
 	}
 }
 
-func (c *thresholdsCmd) list(ctx context.Context, desc string) error {
+func (c *thresholdsCmd) delete(ctx context.Context, id string) error {
+	if _, ok, err := c.cfg.GetItem(ctx, id); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("no item %q in %s", id, c.desc)
+	}
+	if err := c.cfg.DeleteItem(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "deleted %s\n", id)
+	return nil
+}
+
+func (c *thresholdsCmd) list(ctx context.Context) error {
 	items, err := c.cfg.ListItems(ctx)
 	if err != nil {
 		return err
 	}
 	if c.json {
-		out := make([]map[string]any, len(items))
-		for i, it := range items {
-			out[i] = itemJSON(it)
+		for _, it := range items {
+			if err := writeJSON(c.stdout, itemJSON(it)); err != nil {
+				return err
+			}
 		}
-		return writeJSON(c.stdout, out)
+		return nil
 	}
 	if len(items) == 0 {
-		fmt.Fprintf(c.stdout, "no threshold items in %s: built-in defaults apply (see `logwarden thresholds attrs`)\n", desc)
+		fmt.Fprintf(c.stdout, "no threshold items in %s: built-in defaults apply (see `logwarden thresholds attrs`)\n", c.desc)
 		return nil
 	}
 	c.table(items)
@@ -150,7 +145,7 @@ func (c *thresholdsCmd) get(ctx context.Context, id string) error {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("no item %q", id)
+		return fmt.Errorf("no item %q in %s", id, c.desc)
 	}
 	if c.json {
 		return writeJSON(c.stdout, itemJSON(it))
@@ -215,7 +210,15 @@ func (c *thresholdsCmd) table(items []store.Item) {
 }
 
 // printAttrs lists the documented attributes, in thresholds.Docs order.
-func (c *thresholdsCmd) printAttrs() int {
+func (c *thresholdsCmd) printAttrs() error {
+	if c.json {
+		for _, d := range thresholds.Docs() {
+			if err := writeJSON(c.stdout, map[string]string{"name": d.Name, "unit": d.Unit, "default": d.Default, "description": d.Description}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	// DEFAULT goes last: the per-type cooldown default is long.
 	fmt.Fprintln(tw, "ATTRIBUTE\tUNIT\tMEANING\tDEFAULT")
@@ -226,8 +229,7 @@ func (c *thresholdsCmd) printAttrs() int {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Name, d.Unit, d.Description, def)
 	}
-	_ = tw.Flush()
-	return 0
+	return tw.Flush()
 }
 
 // attrUnits maps documented attribute names to their units.
@@ -313,8 +315,7 @@ func itemJSON(it store.Item) map[string]any {
 	return m
 }
 
+// writeJSON writes v as one line: --json means JSON lines everywhere.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return json.NewEncoder(w).Encode(v)
 }

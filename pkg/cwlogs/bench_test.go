@@ -3,6 +3,7 @@ package cwlogs_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -96,4 +97,48 @@ func peakHeapGrowth(f func()) uint64 {
 	runtime.ReadMemStats(&after)
 	debug.SetGCPercent(old)
 	return after.HeapAlloc - before.HeapAlloc
+}
+
+// BenchmarkDecodeAWSCLI decodes the max-size batch's events as `aws logs
+// filter-log-events` prints them (an "events" list with stream, id and
+// ingestion time per event), the shape operators capture by hand.
+func BenchmarkDecodeAWSCLI(b *testing.B) {
+	batch := batchgen.Max()
+	var doc struct {
+		LogStream string `json:"logStream"`
+		LogEvents []struct {
+			ID        string `json:"id"`
+			Timestamp int64  `json:"timestamp"`
+			Message   string `json:"message"`
+		} `json:"logEvents"`
+	}
+	if err := json.Unmarshal(batch.Document, &doc); err != nil {
+		b.Fatal(err)
+	}
+	type cliEvent struct {
+		LogStreamName string `json:"logStreamName"`
+		Timestamp     int64  `json:"timestamp"`
+		Message       string `json:"message"`
+		IngestionTime int64  `json:"ingestionTime"`
+		EventID       string `json:"eventId"`
+	}
+	out := struct {
+		Events []cliEvent `json:"events"`
+	}{}
+	for _, e := range doc.LogEvents {
+		out.Events = append(out.Events, cliEvent{doc.LogStream, e.Timestamp, e.Message, e.Timestamp + 400, e.ID})
+	}
+	input, err := json.MarshalIndent(out, "", "    ")
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := cwlogs.Input{Name: "f.json", LogGroup: "/aws/lambda/bench"}
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	for b.Loop() {
+		events := 0
+		if errs := cwlogs.DecodeInput(in, input, func(bt cwlogs.Batch) { events += len(bt.LogEvents) }); len(errs) > 0 || events != len(doc.LogEvents) {
+			b.Fatal(errs, events)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // Decode decodes an input of unknown shape, as read from a file or stdin, and
@@ -11,25 +12,31 @@ import (
 // gzip (one or several members), a base64 gzip payload, one or more
 // concatenated JSON values each being a Lambda subscription event, a
 // Kinesis Data Streams event, a Firehose transformation or HTTP-endpoint
-// event, or a subscription document. Anything else is plain text: one event
-// per non-empty line, log group = name, no timestamp.
+// event, a subscription document, or the output of `aws logs
+// filter-log-events` / `get-log-events` (an object with "events", or the
+// bare event list). Anything else is plain text: one event per non-empty
+// line, log group = name; a leading RFC 3339 time (S3 exports) is the
+// event's timestamp, otherwise it has none. DecodeInput takes the log group
+// and reports warnings.
 //
 // Errors name the input (name, record index and id) and never stop the
 // other records; a JSON syntax error in the outer structure ends the input
 // because nothing after it can be located reliably. The batches share memory
 // with one another as DecodeAWSLogs describes.
 func Decode(name string, input []byte, lim Limits, emit func(Batch)) []error {
-	d := decoder{name: name, lim: lim, emit: emit}
-	d.input(input)
-	return d.errs
+	return DecodeInput(Input{Name: name, LogGroup: name, Limits: lim}, input, emit)
 }
 
 type decoder struct {
 	name    string
+	group   string // for shapes without one; "" means name, with a warning
 	lim     Limits
 	emit    func(Batch)
+	warn    func(string)
 	errs    []error
 	scratch []byte
+
+	groupWarned bool
 }
 
 func (d *decoder) fail(source string, err error) { d.errs = append(d.errs, inputErr(source, err)) }
@@ -61,6 +68,10 @@ func (d *decoder) input(data []byte) {
 		return
 	case trimmed[0] == '{':
 		if !d.values(data) {
+			d.text(data)
+		}
+	case trimmed[0] == '[':
+		if !d.eventArray(data) {
 			d.text(data)
 		}
 	case bytes.HasPrefix(trimmed, []byte("H4sI")) && !bytes.ContainsAny(trimmed, " \t"):
@@ -103,7 +114,7 @@ func (d *decoder) values(data []byte) bool {
 			d.fail(src, err)
 			return true
 		case !recognised:
-			d.fail(src, fmt.Errorf("%w: no awslogs, Records, records or logEvents", ErrNotSubscription))
+			d.fail(src, fmt.Errorf("%w: no awslogs, Records, records, logEvents or events", ErrNotSubscription))
 		}
 	}
 	return true
@@ -131,6 +142,13 @@ func (d *decoder) value(s *scanner, src string) (recognised bool, err error) {
 		case "records":
 			recognised = true
 			return d.records(s, src, false)
+		case "events":
+			// AWS CLI output; an "events" that is not a list is some
+			// application's JSON log line, read as text.
+			if s.peek() == '[' {
+				recognised = true
+				return d.cliEvents(s, src)
+			}
 		}
 		return s.skip(1)
 	})
@@ -234,17 +252,22 @@ func (d *decoder) payload(data []byte, src string) {
 }
 
 // text reads data as plain log lines: Firehose streams with message
-// extraction, CloudWatch agent files, captures pasted from the console.
+// extraction, CloudWatch Logs exports to S3, CloudWatch agent files,
+// captures pasted from the console. A line without a leading RFC 3339 time
+// gets no timestamp, and the input a warning: its events cannot be placed
+// in time.
 func (d *decoder) text(data []byte) {
 	all := string(data) // one copy; every message is a slice of it
-	b := Batch{MessageType: DataMessage, LogGroup: d.name}
-	first, line := 0, 0
+	all0 := all
+	group := ""
+	b := Batch{MessageType: DataMessage}
+	first, line, untimed, total := 0, 0, 0, 0
 	flush := func() {
 		if len(b.LogEvents) > 0 {
 			b.Source = fmt.Sprintf("%s: lines %d-%d", d.name, first, line)
 			d.emit(b)
 		}
-		b = Batch{MessageType: DataMessage, LogGroup: d.name}
+		b = Batch{MessageType: DataMessage, LogGroup: group}
 	}
 	for len(all) > 0 {
 		msg, rest, _ := strings.Cut(all, "\n")
@@ -254,14 +277,41 @@ func (d *decoder) text(data []byte) {
 		if strings.TrimSpace(msg) == "" {
 			continue
 		}
+		if total == 0 {
+			group = d.logGroup("plain text")
+			b.LogGroup = group
+		}
 		if len(b.LogEvents) == 0 {
 			first = line
 		}
-		b.LogEvents = append(b.LogEvents, LogEvent{Message: msg})
+		ts, msg, ok := leadingTimestamp(msg)
+		if n := len(b.LogEvents); !ok && n > 0 && b.LogEvents[n-1].Timestamp > 0 {
+			// A continuation line of a multi-line message (a stack trace
+			// in an S3 export): it belongs to the event before it, and an
+			// attacker's newline inside a message does not become an event
+			// of its own.
+			last := &b.LogEvents[n-1]
+			last.Message = all0[offsetOf(all0, last.Message) : offsetOf(all0, msg)+len(msg)]
+			b.Bytes += len(msg) + 1
+			continue
+		}
+		if !ok {
+			untimed++
+		}
+		total++
+		b.LogEvents = append(b.LogEvents, LogEvent{Timestamp: ts, Message: msg})
 		b.Bytes += len(msg) + 1
 		if len(b.LogEvents) == textBatchEvents {
 			flush()
 		}
 	}
 	flush()
+	if untimed > 0 {
+		d.warnf("%s: plain text: %d of %d lines have no leading RFC 3339 timestamp, so their events have no time", d.name, untimed, total)
+	}
+}
+
+// offsetOf is the offset of sub, a substring of s sharing its memory.
+func offsetOf(s, sub string) int {
+	return int(uintptr(unsafe.Pointer(unsafe.StringData(sub))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
 }

@@ -88,6 +88,11 @@ func goldenInputs(t *testing.T) map[string][]byte {
 		"bad-timestamps/input.json":        []byte(badTimesDocument),
 		"unknown-message-type/input.json": firehose(b64(gz(oddTypeDocument)), b64(gz(reportDocument)),
 			b64([]byte(oddTypeDocument+reportDocument))),
+		"aws-cli-filter-log-events/input.json": []byte(filterLogEventsOutput),
+		"aws-cli-get-log-events/input.json":    []byte(getLogEventsOutput),
+		"aws-cli-query-events/input.json":      []byte(queryEventsOutput),
+		"s3-export/000000.gz":                  gz(s3ExportLines),
+		"json-app-lines/input.log":             []byte(jsonAppLines),
 	}
 }
 
@@ -98,13 +103,16 @@ type goldenBatch struct {
 }
 
 type golden struct {
-	Batches []goldenBatch `json:"batches"`
-	Errors  []string      `json:"errors"`
+	Batches  []goldenBatch `json:"batches"`
+	Errors   []string      `json:"errors"`
+	Warnings []string      `json:"warnings,omitempty"`
 }
 
 func decodeGolden(t *testing.T, name string, input []byte) golden {
 	got := golden{Batches: []goldenBatch{}, Errors: []string{}}
-	errs := Decode(name, input, Limits{}, func(b Batch) {
+	// No log group given: shapes without one take the file name and say so.
+	in := Input{Name: name, Warn: func(msg string) { got.Warnings = append(got.Warnings, msg) }}
+	errs := DecodeInput(in, input, func(b Batch) {
 		got.Batches = append(got.Batches, goldenBatch{Source: b.Source, Bytes: b.Bytes, Batch: b})
 	})
 	for _, err := range errs {
@@ -125,6 +133,9 @@ func TestGoldenEnvelopes(t *testing.T) {
 	}
 	inputs, err := filepath.Glob(filepath.Join(envelopesDir, "*", "input.*"))
 	require.NoError(t, err)
+	exports, err := filepath.Glob(filepath.Join(envelopesDir, "*", "0*.gz")) // S3 export object names
+	require.NoError(t, err)
+	inputs = append(inputs, exports...)
 	require.GreaterOrEqual(t, len(inputs), len(goldenInputs(t)), "every sample shape has a golden folder")
 	for _, in := range inputs {
 		dir := filepath.Dir(in)

@@ -96,3 +96,108 @@ const badTimesDocument = `{"messageType":"DATA_MESSAGE","owner":"123456789012","
 // oddTypeDocument is valid JSON with a messageType CloudWatch never sends.
 const oddTypeDocument = `{"messageType":"DEBUG_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/odd","logStream":"s","subscriptionFilters":["f"],"logEvents":[` +
 	`{"id":"1","timestamp":1700000000000,"message":"must not be analysed"}]}`
+
+// filterLogEventsOutput is what `aws logs filter-log-events --log-group-name
+// /aws/lambda/checkout` prints (AWS CLI v2, JSON output; the CLI merges the
+// pages and drops nextToken): events of two streams interleaved by time, a
+// timeout in the old style, and the searchedLogStreams list. Messages are
+// the Lambda guide's and the DataDog timeout fixture's lines.
+const filterLogEventsOutput = `{
+    "events": [
+        {
+            "logStreamName": "2026/03/03/[$LATEST]94fa867e5374431291a7fc14e2f56ae7",
+            "timestamp": 1772532000000,
+            "message": "START RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52 Version: $LATEST\n",
+            "ingestionTime": 1772532000410,
+            "eventId": "39483049820000000000000000000000000000000000000000000000"
+        },
+        {
+            "logStreamName": "2026/03/03/[$LATEST]94fa867e5374431291a7fc14e2f56ae7",
+            "timestamp": 1772532003003,
+            "message": "2026-03-03T10:00:03.003Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 3.00 seconds\n\n",
+            "ingestionTime": 1772532003512,
+            "eventId": "39483049887000000000000000000000000000000000000000000001"
+        },
+        {
+            "logStreamName": "2026/03/03/[$LATEST]0c6c8f5b8f9b4a0fa7e1b2c3d4e5f607",
+            "timestamp": 1772532004000,
+            "message": "REPORT RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf\tDuration: 26.73 ms\tBilled Duration: 27 ms \tMemory Size: 128 MB\tMax Memory Used: 75 MB\t\n",
+            "ingestionTime": 1772532004388,
+            "eventId": "39483049909000000000000000000000000000000000000000000002"
+        },
+        {
+            "logStreamName": "2026/03/03/[$LATEST]94fa867e5374431291a7fc14e2f56ae7",
+            "timestamp": 1772532004100,
+            "message": "REPORT RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52\tDuration: 3003.16 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 48 MB\tInit Duration: 127.02 ms\t\n",
+            "ingestionTime": 1772532004601,
+            "eventId": "39483049911000000000000000000000000000000000000000000003"
+        }
+    ],
+    "searchedLogStreams": [
+        {
+            "logStreamName": "2026/03/03/[$LATEST]0c6c8f5b8f9b4a0fa7e1b2c3d4e5f607",
+            "searchedCompletely": true
+        },
+        {
+            "logStreamName": "2026/03/03/[$LATEST]94fa867e5374431291a7fc14e2f56ae7",
+            "searchedCompletely": true
+        }
+    ]
+}
+`
+
+// getLogEventsOutput is what `aws logs get-log-events --log-group-name G
+// --log-stream-name S` prints: no stream and no event id per event, paging
+// tokens at the end (the Lambda guide's python-logging example).
+const getLogEventsOutput = `{
+    "events": [
+        {
+            "timestamp": 1772532000000,
+            "message": "START RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf Version: $LATEST\n",
+            "ingestionTime": 1772532000510
+        },
+        {
+            "timestamp": 1772532000026,
+            "message": "END RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf\n",
+            "ingestionTime": 1772532000510
+        },
+        {
+            "timestamp": 1772532000027,
+            "message": "REPORT RequestId: 4ce9340a-b765-490f-ad8a-02ab3415e2bf\tDuration: 26.73 ms\tBilled Duration: 27 ms \tMemory Size: 128 MB\tMax Memory Used: 75 MB\t\n",
+            "ingestionTime": 1772532000510
+        }
+    ],
+    "nextForwardToken": "f/39483049820000000000000000000000000000000000000000000002/s",
+    "nextBackwardToken": "b/39483049820000000000000000000000000000000000000000000000/s"
+}
+`
+
+// queryEventsOutput is `aws logs filter-log-events ... --query events`: the
+// bare event list.
+const queryEventsOutput = `[
+    {
+        "logStreamName": "111122223333_CloudTrail_us-east-1",
+        "timestamp": 1668097474000,
+        "message": "{\"eventVersion\":\"1.05\",\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"anaya\"},\"eventTime\":\"2022-11-10T16:24:34Z\",\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\",\"sourceIPAddress\":\"192.0.2.0\",\"errorMessage\":\"Failed authentication\",\"responseElements\":{\"ConsoleLogin\":\"Failure\"}}",
+        "ingestionTime": 1668097474900,
+        "eventId": "37254863215438209134016410367215870935283813734957645824"
+    }
+]
+`
+
+// s3ExportLines is one object of a CloudWatch Logs export to S3
+// (create-export-task), before gzip: "<RFC 3339 time> <message>" per
+// line; multi-line messages continue on lines of their own.
+const s3ExportLines = `2026-03-03T10:00:00.000Z START RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52 Version: $LATEST
+2026-03-03T10:00:03.003Z 2026-03-03T10:00:03.003Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 3.00 seconds
+2026-03-03T10:00:04.100Z REPORT RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52	Duration: 3003.16 ms	Billed Duration: 3000 ms	Memory Size: 128 MB	Max Memory Used: 48 MB	Init Duration: 127.02 ms	
+2026-03-03T10:00:05.000Z [ERROR] Runtime.UnhandledPromiseRejection: Error: boom
+    at handler (/var/task/index.js:12:11)
+    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)
+`
+
+// jsonAppLines are application JSON log lines whose "events" is not a list:
+// they are plain text, never AWS CLI output.
+const jsonAppLines = `{"level":"info","events":3,"msg":"flushed"}
+{"level":"warn","events":{"dropped":1},"msg":"queue full"}
+`

@@ -1,15 +1,19 @@
 // Package open chooses and opens logwarden's stores the way every command
 // does: `--store PATH` (embedded bbolt file), `--store dynamodb`, or, with
-// no flag, DynamoDB when LOGWARDEN_STATE_TABLE is set (as in the Lambda) and
-// otherwise the embedded file at a per-user default path.
+// no flag, DynamoDB when LOGWARDEN_STATE_TABLE is set (as in the Lambda) or
+// a stack is named (--stack, LOGWARDEN_STACK), and otherwise the embedded
+// file at a per-user default path. Table names: see TableNames.
 package open
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -38,19 +42,55 @@ type Options struct {
 	// ConfigOnly is for commands that only need threshold items: with it,
 	// LOGWARDEN_CONFIG_TABLE alone selects DynamoDB and State may be nil.
 	ConfigOnly bool
+	// ReadOnly is for commands that only look (baselines, blocklist): an
+	// embedded file that does not exist is ErrNoStore, never created.
+	ReadOnly bool
+	// Stack is --stack: the CloudFormation stack whose outputs name the
+	// tables; it selects DynamoDB like the table variables do.
+	Stack string
+	// TempState is ForReplay's temporary embedded file for the state.
+	TempState string
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
 	// AWSConfig, when set, replaces config.LoadDefaultConfig (tests). The
 	// endpoint otherwise comes only from the SDK's own settings, e.g.
 	// AWS_ENDPOINT_URL_DYNAMODB, so one binary talks to dynalite or AWS.
 	AWSConfig *aws.Config
+	// Stacks replaces the CloudFormation client (tests).
+	Stacks StackOutputs
+}
+
+// ErrNoStore: a read-only command was pointed at an embedded file that
+// does not exist.
+var ErrNoStore = errors.New("no such store")
+
+func (o Options) getenv() func(string) string {
+	if o.Getenv == nil {
+		return os.Getenv
+	}
+	return o.Getenv
+}
+
+// awsConfig loads the SDK configuration once, on first use: the stack
+// lookup and the DynamoDB client share it, and an embedded store needs none.
+func (o Options) awsConfig(ctx context.Context) func() (aws.Config, error) {
+	return sync.OnceValues(func() (aws.Config, error) {
+		if o.AWSConfig != nil {
+			return *o.AWSConfig, nil
+		}
+		cfg, err := config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return cfg, fmt.Errorf("load AWS configuration: %w", err)
+		}
+		return cfg, nil
+	})
 }
 
 // Stores are the opened stores. Close them when done: the embedded file is
 // locked against other processes while open.
 type Stores struct {
-	State store.State
-	// Config is nil only on DynamoDB without LOGWARDEN_CONFIG_TABLE.
+	// State is nil for ConfigOnly on DynamoDB.
+	State  store.State
 	Config store.Config
 	// Desc says where the state lives, for logs and the CLI's output.
 	Desc string
@@ -71,26 +111,98 @@ func (s *Stores) Close() error {
 
 // FromEnv opens the stores the options and environment select.
 func FromEnv(ctx context.Context, o Options) (*Stores, error) {
-	getenv := o.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
+	getenv := o.getenv()
 	stateTable, configTable := getenv(EnvStateTable), getenv(EnvConfigTable)
 	useDynamo := o.ForceDynamo || o.StorePath == DynamoDB
 	if o.StorePath == "" && !useDynamo {
-		useDynamo = stateTable != "" || (o.ConfigOnly && configTable != "")
+		useDynamo = stateTable != "" || (o.ConfigOnly && configTable != "") || o.Stack != "" || getenv(EnvStack) != ""
 	}
 	if !useDynamo {
-		return openLocal(o.StorePath, getenv)
+		if o.Stack != "" {
+			return nil, errors.New("--store PATH and --stack exclude each other")
+		}
+		return openLocal(o.StorePath, getenv, o.ReadOnly)
 	}
-	return openDynamo(ctx, o, stateTable, configTable)
+	return openDynamo(ctx, o, !o.ConfigOnly)
 }
 
-func openLocal(path string, getenv func(string) string) (*Stores, error) {
+// ForReplay opens what a replay uses. A replay must never change the live
+// state by accident, so without --store the state is the temporary
+// embedded file o.TempState, and the thresholds come, read only, from
+// where `logwarden thresholds` writes them: the DynamoDB threshold table
+// when one is configured (LOGWARDEN_CONFIG_TABLE, --stack or
+// LOGWARDEN_STACK), else the default embedded file if it exists. --store
+// PATH keeps both in that file; --store dynamodb uses the deployed tables,
+// state included.
+func ForReplay(ctx context.Context, o Options) (*Stores, error) {
+	if o.StorePath != "" {
+		return FromEnv(ctx, o)
+	}
+	getenv := o.getenv()
+	s, err := openLocal(o.TempState, getenv, false)
+	if err != nil {
+		return nil, err
+	}
+	s.Desc = "state in a temporary embedded store (deleted after the replay; keep it with --store PATH)"
+	if getenv(EnvConfigTable) == "" && o.Stack == "" && getenv(EnvStack) == "" {
+		return replayLocalThresholds(s, getenv)
+	}
+	d, err := openDynamo(ctx, o, false)
+	if err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("threshold table: %w", err)
+	}
+	s.Config, s.Counter = readOnlyConfig{d.Config}, d.Counter
+	s.Desc += ", thresholds from " + strings.TrimPrefix(d.Desc, "DynamoDB ") + " (read only)"
+	return s, nil
+}
+
+// replayLocalThresholds reads the thresholds of the default embedded
+// store, if there is one, so that `thresholds set` then `replay` works
+// without AWS as it does with it.
+func replayLocalThresholds(s *Stores, getenv func(string) string) (*Stores, error) {
+	path, err := DefaultPath(getenv)
+	if err != nil {
+		s.Desc += ", no threshold items (built-in defaults)"
+		return s, nil //nolint:nilerr // no home directory: nothing to read
+	}
+	def, err := openLocal(path, getenv, true)
+	if errors.Is(err, ErrNoStore) {
+		s.Desc += ", no threshold items (built-in defaults)"
+		return s, nil
+	}
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	tempClose := s.close
+	s.Config = readOnlyConfig{def.Config}
+	s.close = func() error { return errors.Join(def.Close(), tempClose()) }
+	s.Desc += ", thresholds from " + def.Desc + " (read only)"
+	return s, nil
+}
+
+// readOnlyConfig refuses writes: a replay reads the deployed thresholds.
+type readOnlyConfig struct{ store.Config }
+
+func (readOnlyConfig) PutItem(context.Context, store.Item) error {
+	return errors.New("threshold table opened read only")
+}
+
+func (readOnlyConfig) DeleteItem(context.Context, string) error {
+	return errors.New("threshold table opened read only")
+}
+
+func openLocal(path string, getenv func(string) string, readOnly bool) (*Stores, error) {
 	if path == "" {
 		var err error
 		if path, err = DefaultPath(getenv); err != nil {
 			return nil, err
+		}
+	}
+	if readOnly {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: embedded store %s does not exist", ErrNoStore, path)
 		}
 	}
 	s, err := local.Open(path)
@@ -100,21 +212,18 @@ func openLocal(path string, getenv func(string) string) (*Stores, error) {
 	return &Stores{State: s, Config: s, Desc: "embedded store " + path, Path: path, close: s.Close}, nil
 }
 
-func openDynamo(ctx context.Context, o Options, stateTable, configTable string) (*Stores, error) {
-	switch {
-	case o.ConfigOnly && configTable == "":
-		return nil, fmt.Errorf("thresholds in DynamoDB need %s (the threshold table's name)", EnvConfigTable)
-	case !o.ConfigOnly && stateTable == "":
-		return nil, fmt.Errorf("--store dynamodb needs %s (and %s for thresholds)", EnvStateTable, EnvConfigTable)
+// openDynamo opens the DynamoDB tables the options name; needState says
+// whether the command uses the state table (thresholds and a replay's
+// threshold source do not).
+func openDynamo(ctx context.Context, o Options, needState bool) (*Stores, error) {
+	cfgFn := o.awsConfig(ctx)
+	tables, err := TableNames(ctx, o, cfgFn)
+	if err != nil {
+		return nil, err
 	}
-	var cfg aws.Config
-	if o.AWSConfig != nil {
-		cfg = *o.AWSConfig
-	} else {
-		var err error
-		if cfg, err = config.LoadDefaultConfig(ctx); err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
-		}
+	cfg, err := cfgFn()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Region == "" {
 		return nil, errors.New("DynamoDB store: no AWS region configured (set AWS_REGION or a profile's region)")
@@ -122,19 +231,17 @@ func openDynamo(ctx context.Context, o Options, stateTable, configTable string) 
 	counter := dynamo.NewCounter()
 	client := dynamo.NewClient(cfg, counter)
 	s := &Stores{Counter: counter, close: func() error { return nil }}
-	desc := "DynamoDB"
-	if stateTable != "" {
-		s.State = dynamo.NewState(client, stateTable)
-		desc += " state table " + stateTable
+	var parts []string
+	if needState {
+		s.State = dynamo.NewState(client, tables.State)
+		parts = append(parts, "state table "+tables.State)
 	}
-	if configTable != "" {
-		s.Config = dynamo.NewConfig(client, configTable)
-		if stateTable != "" {
-			desc += ","
-		}
-		desc += " threshold table " + configTable
+	s.Config = dynamo.NewConfig(client, tables.Config)
+	parts = append(parts, "threshold table "+tables.Config)
+	s.Desc = "DynamoDB " + strings.Join(parts, ", ") + " (" + cfg.Region + ")"
+	if tables.From != "environment" {
+		s.Desc += " from " + tables.From
 	}
-	s.Desc = desc + " (" + cfg.Region + ")"
 	return s, nil
 }
 
