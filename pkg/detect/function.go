@@ -39,6 +39,11 @@ type fnRecord struct {
 	Mem     incident  `json:"meminc"`
 	Seen    []string  `json:"seen,omitempty"`
 	Cost    costState `json:"cost"`
+	// Detection v2 (format v2).
+	Sus   sustain     `json:"sus"`
+	Rates rates       `json:"rates"`
+	Dep   deployState `json:"dep"`
+	Plat  platState   `json:"plat"`
 }
 
 // sample is one invocation in a ring: time (epoch ms), duration (ms), request id.
@@ -65,6 +70,9 @@ type fnEval struct {
 	rec    *fnRecord
 	alerts []Alert
 	win    window // sorted duration window of rec.Ring
+	// reports indexes the batch's REPORTs by request id (built on first
+	// use by the platform-line checks).
+	reports map[string]*logline.Event
 }
 
 func (p *plan) applyFunction(key string, data []byte) (Update, bool) {
@@ -98,12 +106,21 @@ func (e *fnEval) apply() {
 		ev := &o.Event
 		switch ev.Kind {
 		case logline.KindTimeout:
-			e.failure(&timeouts, o, "t:")
+			if e.timeoutBelievable(o) {
+				e.failure(&timeouts, o, "t:")
+			}
 		case logline.KindCrash:
-			e.failure(&crashes, o, "c:")
+			if e.crashBelievable(o) {
+				e.failure(&crashes, o, "c:")
+			}
 		case logline.KindReport:
+			if why := e.suspectReport(o); why != "" {
+				e.suspect(why)
+				continue
+			}
 			switch {
 			case ev.Status == logline.StatusTimeout:
+				e.rec.Plat.MaxTO = max(e.rec.Plat.MaxTO, round2(ev.DurationMs/1000))
 				e.failure(&timeouts, o, "t:")
 			case ev.Status == logline.StatusError && ev.ErrorType != "":
 				e.failure(&crashes, o, "c:")
@@ -118,18 +135,26 @@ func (e *fnEval) apply() {
 // report feeds one REPORT to the duration, cold start, memory and cost detectors.
 func (e *fnEval) report(o *Observation) {
 	ev := &o.Event
+	if e.rec.Dep.Accept {
+		e.acceptNew(o, "accepted by the operator")
+	}
 	if v := streamVersion(o.LogStream); v != "" && supersedes(v, e.rec.Version) {
 		if e.rec.Version != "" {
-			e.relearn(o, v)
+			e.deployed(o, v)
 		}
 		e.rec.Version = v
 	}
+	e.deployAge(o)
+	e.invocation(o)
 	if ev.ColdStart() {
 		e.rec.ColdN++
 		e.coldStart(o)
 	} else {
 		e.rec.WarmN++
 		e.warm(o)
+		e.sustained(o)
+		e.deployCompare(o)
+		e.rec.Plat.MaxMs = max(e.rec.Plat.MaxMs, round2(ev.DurationMs))
 	}
 	if ev.HasMemory && ev.MemorySizeMB > 0 {
 		e.rec.MemMB, e.rec.MemUsed = ev.MemorySizeMB, ev.MaxMemoryUsedMB
@@ -194,6 +219,7 @@ func (e *fnEval) flush(b *burst, typ, severity string) {
 	a := e.alert(typ, severity, b.first, "")
 	a.Summary = fmt.Sprintf("%d %s of %s %s", b.n, inv, e.p.in.Function, what)
 	a.Value, a.Unit, a.Samples = float64(b.n), "invocations", b.n
+	a.Rule, a.Window, a.Observed = "every_occurrence", "batch", float64(b.n)
 	a.RequestIDs = b.ids
 	a.WindowStart = b.first.Time.UTC()
 	e.alerts = append(e.alerts, a)
@@ -232,6 +258,7 @@ func (e *fnEval) memory(o *Observation) {
 		a.Summary = fmt.Sprintf("max memory used %d MB of %d MB (%.0f %%, threshold %.0f %%)",
 			ev.MaxMemoryUsedMB, ev.MemorySizeMB, pct, e.th.MemoryPercent)
 		a.Value, a.Baseline, a.Unit, a.Samples = round2(pct), e.th.MemoryPercent, "%", 1
+		a.Rule, a.Window, a.Expected, a.Observed = "memory_percent", "1 REPORT", e.th.MemoryPercent, round2(pct)
 		a.RequestIDs = nonEmpty(ev.RequestID)
 		e.alerts = append(e.alerts, a)
 		return
@@ -248,6 +275,7 @@ func (e *fnEval) memory(o *Observation) {
 	a.Summary = fmt.Sprintf("max memory used back to %.0f %% of %d MB (peak %.0f %%, %d reports over the threshold since %s)",
 		pct, ev.MemorySizeMB, inc.Peak, inc.N, clock(fromMs(inc.Since)))
 	a.Value, a.Baseline, a.Unit, a.Samples = round2(pct), e.th.MemoryPercent, "%", inc.N
+	a.Rule, a.Window, a.Expected, a.Observed = "memory_percent", fmtDuration(e.th.MemoryResolveAfter), e.th.MemoryPercent, round2(pct)
 	a.WindowStart = fromMs(inc.Since)
 	e.alerts = append(e.alerts, a)
 	*inc = incident{}

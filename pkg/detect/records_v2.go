@@ -1,0 +1,206 @@
+package detect
+
+import "math"
+
+// The function record's detection v2 state (format v2, appended after the
+// v1 fields; see codec.go). Each part belongs to one detector file.
+
+// sustain is the sustained-shift detector's state (sustained.go).
+type sustain struct {
+	Start int64   `json:"s,omitempty"`   // current bucket start, epoch ms
+	Sum   float64 `json:"sum,omitempty"` // sum of clipped ln ms in the bucket
+	N     int     `json:"n,omitempty"`   // warm invocations in the bucket
+	// Level: M is the deseasonalised level (ln ms) of bucket means, V the
+	// variance of bucket means beyond what their invocation count explains
+	// (minute-to-minute wander, duplicated points), N the buckets learned.
+	Level ewma      `json:"lvl"`
+	Hod   []float64 `json:"hod,omitempty"` // 24 offsets (ln) by hour of day, UTC
+	S     float64   `json:"cusum,omitempty"`
+	Since int64     `json:"since,omitempty"` // first bucket of the current evidence
+	Res   float64   `json:"res,omitempty"`   // sum of bucket residuals since Since
+	ResN  int       `json:"resn,omitempty"`  // buckets since Since
+	Inv   int       `json:"inv,omitempty"`   // invocations since Since
+	Rule  string    `json:"rule,omitempty"`  // rule that opened the duration incident
+	OK    int       `json:"ok,omitempty"`    // normal buckets in a row during an incident
+	Esc   bool      `json:"esc,omitempty"`   // the incident was escalated to critical
+}
+
+// rates is the invocation-rate model and surge detector's state (surge.go).
+type rates struct {
+	Hour  int64     `json:"h,omitempty"`   // oldest open hour, epoch hours
+	N0    int       `json:"n0,omitempty"`  // invocations in Hour
+	N1    int       `json:"n1,omitempty"`  // invocations in Hour+1 (late events of Hour still count)
+	Hod   []float64 `json:"hod,omitempty"` // 24: invocations per hour by hour of day, weekday effect removed
+	Dow   []float64 `json:"dow,omitempty"` // 7: day-of-week factor (Sunday first)
+	Hours int       `json:"hours,omitempty"`
+	Day   int64     `json:"day,omitempty"`  // day of DayN, epoch days
+	DayN  float64   `json:"dayn,omitempty"` // invocations folded into Day
+	DayE  float64   `json:"daye,omitempty"` // what Hod expected for them
+	Min   int64     `json:"min,omitempty"`  // newest minute, epoch minutes
+	Mins  []int     `json:"mins,omitempty"` // invocations per minute, the last surgeMinutes ending at Min
+	Inc   incident  `json:"inc"`
+}
+
+// deployState is a new version under comparison with the previous one (deploy.go).
+type deployState struct {
+	From   string  `json:"from,omitempty"`
+	To     string  `json:"to,omitempty"`
+	At     int64   `json:"at,omitempty"`
+	Warm   ewma    `json:"warm"`             // previous version's warm baseline
+	Cold   ewma    `json:"cold"`             // previous version's init baseline
+	N      int     `json:"n,omitempty"`      // warm invocations of To
+	Sum    float64 `json:"sum,omitempty"`    // sum of clipped ln ms of To
+	Accept bool    `json:"accept,omitempty"` // the operator accepted the current behaviour
+}
+
+// platState is what the platform-line checks believe (platformcheck.go).
+type platState struct {
+	Cand    int     `json:"cand,omitempty"`    // a memory size not confirmed yet
+	CandN   int     `json:"candn,omitempty"`   // REPORTs in a row showing it
+	CandT   int64   `json:"candt,omitempty"`   // first of them
+	Changes int     `json:"changes,omitempty"` // memory size changes accepted
+	MaxMs   float64 `json:"maxms,omitempty"`   // longest believed duration
+	MaxTO   float64 `json:"maxto,omitempty"`   // longest believed timeout, s
+	Suspect int     `json:"suspect,omitempty"`
+	Why     string  `json:"why,omitempty"` // the latest suspect line's reason
+}
+
+func (x *fnRecord) encodeV2(w *enc) {
+	s := &x.Sus
+	w.int(s.Start)
+	w.float(s.Sum)
+	w.int(int64(s.N))
+	w.ewma(&s.Level)
+	w.fixeds(s.Hod)
+	w.float(s.S)
+	w.int(s.Since)
+	w.float(s.Res)
+	w.int(int64(s.ResN))
+	w.int(int64(s.Inv))
+	w.str(s.Rule)
+	w.int(int64(s.OK))
+	w.bool(s.Esc)
+	r := &x.Rates
+	w.int(r.Hour)
+	w.int(int64(r.N0))
+	w.int(int64(r.N1))
+	w.fixeds(r.Hod)
+	w.fixeds(r.Dow)
+	w.int(int64(r.Hours))
+	w.int(r.Day)
+	w.float(r.DayN)
+	w.float(r.DayE)
+	w.int(r.Min)
+	w.uvarint(uint64(len(r.Mins)))
+	for _, n := range r.Mins {
+		w.int(int64(n))
+	}
+	w.incident(&r.Inc)
+	d := &x.Dep
+	w.str(d.From)
+	w.str(d.To)
+	w.int(d.At)
+	w.ewma(&d.Warm)
+	w.ewma(&d.Cold)
+	w.int(int64(d.N))
+	w.float(d.Sum)
+	w.bool(d.Accept)
+	p := &x.Plat
+	w.int(int64(p.Cand))
+	w.int(int64(p.CandN))
+	w.int(p.CandT)
+	w.int(int64(p.Changes))
+	w.float(p.MaxMs)
+	w.float(p.MaxTO)
+	w.int(int64(p.Suspect))
+	w.str(p.Why)
+}
+
+func (x *fnRecord) decodeV2(r *dec) {
+	s := &x.Sus
+	s.Start = r.int()
+	s.Sum = r.float()
+	s.N = int(r.int())
+	r.ewma(&s.Level)
+	s.Hod = r.fixeds()
+	s.S = r.float()
+	s.Since = r.int()
+	s.Res = r.float()
+	s.ResN = int(r.int())
+	s.Inv = int(r.int())
+	s.Rule = r.str()
+	s.OK = int(r.int())
+	s.Esc = r.bool()
+	rt := &x.Rates
+	rt.Hour = r.int()
+	rt.N0 = int(r.int())
+	rt.N1 = int(r.int())
+	rt.Hod = r.fixeds()
+	rt.Dow = r.fixeds()
+	rt.Hours = int(r.int())
+	rt.Day = r.int()
+	rt.DayN = r.float()
+	rt.DayE = r.float()
+	rt.Min = r.int()
+	if n := r.count(1); n > 0 {
+		rt.Mins = make([]int, n)
+		for i := range rt.Mins {
+			rt.Mins[i] = int(r.int())
+		}
+	}
+	r.incident(&rt.Inc)
+	d := &x.Dep
+	d.From = r.str()
+	d.To = r.str()
+	d.At = r.int()
+	r.ewma(&d.Warm)
+	r.ewma(&d.Cold)
+	d.N = int(r.int())
+	d.Sum = r.float()
+	d.Accept = r.bool()
+	p := &x.Plat
+	p.Cand = int(r.int())
+	p.CandN = int(r.int())
+	p.CandT = r.int()
+	p.Changes = int(r.int())
+	p.MaxMs = r.float()
+	p.MaxTO = r.float()
+	p.Suspect = int(r.int())
+	p.Why = r.str()
+}
+
+// fixedScale is the resolution of profile values (ln offsets, rates): 1e-4
+// is far below anything a detector distinguishes, and a profile of 24
+// values then costs 2-4 bytes each instead of 9.
+const fixedScale = 1e4
+
+// fixeds writes a profile as fixed-point varints. Profiles are rounded to
+// the same resolution when they are learned (roundFixed), so they
+// round-trip exactly.
+func (w *enc) fixeds(vs []float64) {
+	w.uvarint(uint64(len(vs)))
+	for _, v := range vs {
+		w.int(int64(math.Round(v * fixedScale)))
+	}
+}
+
+func (r *dec) fixeds() []float64 {
+	n := r.count(1)
+	if n == 0 {
+		return nil
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = float64(r.int()) / fixedScale
+	}
+	return out
+}
+
+// roundFixed rounds a profile value to what fixeds stores, and keeps it
+// finite and within what a varint holds.
+func roundFixed(v float64) float64 {
+	if !(math.Abs(v) < 1e12) {
+		return 0
+	}
+	return math.Round(v*fixedScale) / fixedScale
+}
