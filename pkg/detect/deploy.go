@@ -29,7 +29,46 @@ func (e *fnEval) deployed(o *Observation, v string) {
 	if d.At == 0 {
 		*d = deployState{From: r.Version, Warm: r.Warm, Cold: r.Cold}
 	}
-	d.To, d.At, d.N, d.Sum = v, ms(o.Time), 0, 0
+	d.To, d.At, d.N, d.Sum, d.ColdN, d.ColdS = v, ms(o.Time), 0, 0, 0, 0
+}
+
+// deployCold feeds a cold start of the new version to the comparison with
+// the previous version's init baseline, and fires cold_start_anomaly when
+// the new version's init is InitRatio times the old one's or more (and 3
+// sigma) after coldStartWindow of them. Scale-out cold starts are at the
+// usual init duration, so they pass this test however many there are.
+func (e *fnEval) deployCold(o *Observation, init float64) bool {
+	r, d, th := e.rec, &e.rec.Dep, &e.th
+	if d.At == 0 || d.Cold.N < th.ColdMinSamples || streamVersion(o.LogStream) != d.To || r.ColdInc.Active {
+		return false
+	}
+	sd := d.Cold.sd()
+	x := logMs(init)
+	if x != x {
+		return false
+	}
+	d.ColdS += min(max(x, d.Cold.M-4*sd), d.Cold.M+4*sd)
+	d.ColdN++
+	if d.ColdN < coldStartWindow || d.ColdN > maxDeploySamples {
+		return false
+	}
+	shift := d.ColdS/float64(d.ColdN) - d.Cold.M
+	z := shift / math.Sqrt(sd*sd/float64(d.ColdN)+0.1*0.1)
+	observed := math.Exp(d.Cold.M + shift)
+	if math.Exp(shift) < th.InitRatio || z < 3 || observed-d.Cold.centre() < th.DurationMinDeltaMs/2 {
+		return false
+	}
+	r.ColdInc = incident{Active: true, Since: d.At, N: d.ColdN}
+	a := e.alert(TypeColdStart, SeverityWarning, o, "")
+	a.Summary = fmt.Sprintf("since version %s: init %s vs %s on version %s — %.1f× over %d cold starts (z %.1f)",
+		d.To, fmtMs(observed), fmtMs(d.Cold.centre()), orDash(d.From), math.Exp(shift), d.ColdN, z)
+	a.Rule, a.Window, a.Z = ruleDeploy, fmt.Sprintf("%d cold starts of version %s", d.ColdN, d.To), round2(z)
+	a.Value, a.Baseline, a.Unit, a.Samples = round2(observed), round2(d.Cold.centre()), "ms", d.ColdN
+	a.Expected, a.Observed = a.Baseline, a.Value
+	a.WindowStart = fromMs(d.At)
+	a.RequestIDs = nonEmpty(o.Event.RequestID)
+	e.alerts = append(e.alerts, a)
+	return true
 }
 
 // deployCompare feeds a warm invocation of the new version to the

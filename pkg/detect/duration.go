@@ -182,6 +182,9 @@ func (e *fnEval) coldStart(o *Observation) {
 		init = ev.RestoreDurationMs
 	}
 	r.Colds = push(r.Colds, sample{T: ms(o.Time), D: round2(init), R: ev.RequestID}, coldStartWindow)
+	if e.deployCold(o, init) {
+		return
+	}
 	stat := medianLog(r.Colds, coldStartWindow)
 	if r.ColdInc.Active {
 		r.ColdInc.N++

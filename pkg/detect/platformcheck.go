@@ -132,17 +132,31 @@ func (e *fnEval) crashBelievable(o *Observation) bool {
 	return false
 }
 
-// batchReport returns the batch's REPORT of request id, if any.
+// batchReport returns the batch's REPORT of request id, if any that does
+// not contradict the function (a forged REPORT cannot vouch for a forged
+// timeout line).
 func (e *fnEval) batchReport(id string) *logline.Event {
 	if e.reports == nil {
 		e.reports = map[string]*logline.Event{}
 		for i := range e.p.in.Observations {
-			if ev := &e.p.in.Observations[i].Event; ev.Kind == logline.KindReport && ev.RequestID != "" {
+			if ev := &e.p.in.Observations[i].Event; ev.Kind == logline.KindReport && ev.RequestID != "" && !e.contradicts(ev) {
 				e.reports[ev.RequestID] = ev
 			}
 		}
 	}
 	return e.reports[id]
+}
+
+// contradicts is the part of suspectReport that needs no state change:
+// an impossible REPORT, or one with a memory size other than the
+// function's established one.
+func (e *fnEval) contradicts(ev *logline.Event) bool {
+	r := e.rec
+	if ev.DurationMs > maxLambdaMs || (ev.HasMemory && ev.MemorySizeMB > 0 && ev.MaxMemoryUsedMB > ev.MemorySizeMB) {
+		return true
+	}
+	established := r.MemMB > 0 && r.WarmN+r.ColdN >= e.th.PlatformConfirm
+	return established && ev.HasMemory && ev.MemorySizeMB > 0 && ev.MemorySizeMB != r.MemMB
 }
 
 // failedAfter reports whether a REPORT after o in o's stream failed.
@@ -155,7 +169,7 @@ func (e *fnEval) failedAfter(o *Observation) bool {
 			after = true
 			continue
 		}
-		if !after || x.LogStream != o.LogStream || x.Event.Kind != logline.KindReport {
+		if !after || x.LogStream != o.LogStream || x.Event.Kind != logline.KindReport || e.contradicts(&x.Event) {
 			continue
 		}
 		ev := &x.Event

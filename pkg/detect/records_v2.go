@@ -23,6 +23,11 @@ type sustain struct {
 	Rule  string    `json:"rule,omitempty"`  // rule that opened the duration incident
 	OK    int       `json:"ok,omitempty"`    // normal buckets in a row during an incident
 	Esc   bool      `json:"esc,omitempty"`   // the incident was escalated to critical
+	// Prev is the previous bucket's standardised residual and Rho the
+	// learned correlation of neighbouring buckets (a slow wander, or a
+	// metric series whose points each stand for several invocations).
+	Prev float64 `json:"prev,omitempty"`
+	Rho  float64 `json:"rho,omitempty"`
 }
 
 // rates is the invocation-rate model and surge detector's state (surge.go).
@@ -51,6 +56,8 @@ type deployState struct {
 	N      int     `json:"n,omitempty"`      // warm invocations of To
 	Sum    float64 `json:"sum,omitempty"`    // sum of clipped ln ms of To
 	Accept bool    `json:"accept,omitempty"` // the operator accepted the current behaviour
+	ColdN  int     `json:"coldn,omitempty"`  // cold starts of To
+	ColdS  float64 `json:"colds,omitempty"`  // sum of clipped ln init ms of To
 }
 
 // platState is what the platform-line checks believe (platformcheck.go).
@@ -80,6 +87,8 @@ func (x *fnRecord) encodeV2(w *enc) {
 	w.str(s.Rule)
 	w.int(int64(s.OK))
 	w.bool(s.Esc)
+	w.float(s.Prev)
+	w.float(s.Rho)
 	r := &x.Rates
 	w.int(r.Hour)
 	w.int(int64(r.N0))
@@ -105,6 +114,8 @@ func (x *fnRecord) encodeV2(w *enc) {
 	w.int(int64(d.N))
 	w.float(d.Sum)
 	w.bool(d.Accept)
+	w.int(int64(d.ColdN))
+	w.float(d.ColdS)
 	p := &x.Plat
 	w.int(int64(p.Cand))
 	w.int(int64(p.CandN))
@@ -131,6 +142,8 @@ func (x *fnRecord) decodeV2(r *dec) {
 	s.Rule = r.str()
 	s.OK = int(r.int())
 	s.Esc = r.bool()
+	s.Prev = r.float()
+	s.Rho = r.float()
 	rt := &x.Rates
 	rt.Hour = r.int()
 	rt.N0 = int(r.int())
@@ -158,6 +171,8 @@ func (x *fnRecord) decodeV2(r *dec) {
 	d.N = int(r.int())
 	d.Sum = r.float()
 	d.Accept = r.bool()
+	d.ColdN = int(r.int())
+	d.ColdS = r.float()
 	p := &x.Plat
 	p.Cand = int(r.int())
 	p.CandN = int(r.int())

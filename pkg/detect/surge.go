@@ -130,16 +130,11 @@ func (rt *rates) perMinute(t int64) float64 {
 // surge checks the last SurgeWindow of minutes against the norm.
 func (e *fnEval) surge(o *Observation) {
 	rt, th := &e.rec.Rates, &e.th
-	w := int(th.SurgeWindow / time.Minute)
-	observed := 0
-	for _, n := range rt.Mins[surgeMinutes-w:] {
-		observed += n
-	}
 	t := ms(o.Time)
-	expected := rt.perMinute(t) * float64(w)
 	if rt.Inc.Active {
+		w := int(th.SurgeWindow / time.Minute)
 		rt.Inc.N++
-		rt.Inc.Peak = max(rt.Inc.Peak, float64(observed)/float64(w))
+		rt.Inc.Peak = max(rt.Inc.Peak, float64(rt.count(w))/float64(w))
 		rt.Inc.Last = t
 		e.surgeResolve(o)
 		return
@@ -147,14 +142,38 @@ func (e *fnEval) surge(o *Observation) {
 	if rt.Hours < th.SurgeMinHours {
 		return
 	}
-	// The count's own Poisson noise is taken off before comparing (two
-	// standard deviations): an 8x load spike that happens to count 10x
-	// in one window is a cost question, not a surge.
-	extra := float64(observed) - expected
-	low := float64(observed) - 2*math.Sqrt(float64(observed))
-	if low < th.SurgeRatio*expected || extra < float64(th.SurgeMinExtra) {
-		return
+	// The window, and twice it (a slower flood on a quiet function needs
+	// the longer count to clear the floor).
+	w := int(th.SurgeWindow / time.Minute)
+	for _, win := range []int{w, min(2*w, surgeMinutes)} {
+		observed := rt.count(win)
+		expected := rt.perMinute(t) * float64(win)
+		// The count's own Poisson noise is taken off before comparing
+		// (two standard deviations): an 8x load spike that happens to
+		// count 10x in one window is a cost question, not a surge.
+		extra := float64(observed) - expected
+		low := float64(observed) - 2*math.Sqrt(float64(observed))
+		if low >= th.SurgeRatio*expected && extra >= float64(th.SurgeMinExtra) {
+			e.surgeFiring(o, win, observed, expected)
+			return
+		}
 	}
+}
+
+// count is the invocations of the last w minutes.
+func (rt *rates) count(w int) int {
+	n := 0
+	for _, c := range rt.Mins[surgeMinutes-w:] {
+		n += c
+	}
+	return n
+}
+
+func (e *fnEval) surgeFiring(o *Observation, w, observed int, expected float64) {
+	rt, th := &e.rec.Rates, &e.th
+	t := ms(o.Time)
+	span := time.Duration(w) * time.Minute
+	extra := float64(observed) - expected
 	rt.Inc = incident{Active: true, Since: (rt.Min - int64(w) + 1) * minuteMs, N: observed,
 		Peak: float64(observed) / float64(w), Last: t}
 	perMin := float64(observed) / float64(w)
@@ -167,8 +186,8 @@ func (e *fnEval) surge(o *Observation) {
 	z := extra / math.Sqrt(max(expected, 1))
 	a := e.alert(TypeSurge, sev, o, "")
 	a.Summary = fmt.Sprintf("%.0f invocations/min vs usual %.1f/min at this hour — %s× over the last %s (%d invocations, %.0f expected); ≈ $%.0f/month if it persists",
-		perMin, expected/float64(w), fmtRatio(ratio), fmtDuration(th.SurgeWindow), observed, expected, monthly)
-	a.Rule, a.Window, a.Z = "surge", fmtDuration(th.SurgeWindow), round2(z)
+		perMin, expected/float64(w), fmtRatio(ratio), fmtDuration(span), observed, expected, monthly)
+	a.Rule, a.Window, a.Z = "surge", fmtDuration(span), round2(z)
 	a.Value, a.Baseline, a.Unit, a.Samples = round2(perMin), round2(expected/float64(w)), "invocations/min", observed
 	a.Expected, a.Observed = round2(expected), float64(observed)
 	a.CostPerHour = round4(monthly / (24 * 30))
@@ -189,10 +208,7 @@ func (e *fnEval) surgeResolve(o *Observation) {
 	if t-rt.Inc.Since < th.SurgeWindow.Milliseconds() {
 		return
 	}
-	observed := 0
-	for _, n := range rt.Mins[surgeMinutes-w:] {
-		observed += n
-	}
+	observed := rt.count(w)
 	expected := rt.perMinute(t) * float64(w)
 	if float64(observed) >= th.SurgeRatio*expected/3 && float64(observed)-expected >= float64(th.SurgeMinExtra)/3 {
 		return

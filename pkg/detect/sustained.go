@@ -41,6 +41,10 @@ const (
 	clipInvSD = 5
 	// resolveBuckets: normal buckets in a row that end an incident.
 	resolveBuckets = 3
+	// rhoAlpha: the correlation of neighbouring buckets remembers ~a day
+	// of buckets; maxRho caps the inflation it causes (at 3x the sigma).
+	rhoAlpha = 1.0 / 288
+	maxRho   = 0.8
 )
 
 // sustained feeds one warm invocation (ln ms) to the current bucket; a
@@ -101,6 +105,17 @@ func (e *fnEval) closeBucket(o *Observation) {
 	vw := max(r.Warm.V, minLogSD*minLogSD)
 	sd := math.Sqrt(vw/n + max(s.Level.V, minBetweenSD*minBetweenSD))
 	z := res / sd
+	// Neighbouring buckets that move together carry less evidence than
+	// independent ones: the variance of a run of them grows by
+	// (1+rho)/(1-rho), so z is shrunk by its square root.
+	rho := min(max(s.Rho, 0), maxRho)
+	zc := min(max(z, -zClip), zClip)
+	if !r.Dur.Active {
+		ra := max(1/float64(s.Level.N), rhoAlpha)
+		s.Rho = roundFixed((1-ra)*s.Rho + ra*zc*s.Prev)
+		s.Prev = roundFixed(zc)
+	}
+	z /= math.Sqrt((1 + rho) / (1 - rho))
 	if r.Dur.Active {
 		if !isWindowRule(s.Rule) {
 			e.incidentBucket(o, res, z)

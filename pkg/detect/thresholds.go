@@ -126,12 +126,12 @@ func Defaults() Thresholds {
 		CostMinWindows:  24,
 		Architecture:    ArchX86,
 
-		// Sustained shifts: 5-minute buckets; a CUSUM that forgets 1 sigma
-		// per bucket and alerts at 8 sigma of accumulated evidence (about
-		// 1 false alarm per 10^5 buckets on independent noise, a 1.5x shift
-		// of a 3 s function at 30 invocations/hour in ~20 min).
+		// Sustained shifts: 5-minute buckets; a CUSUM that forgets 0.75
+		// sigma per bucket and alerts at 8 sigma of accumulated evidence
+		// (Siegmund: ~8*10^5 buckets between false alarms on independent
+		// noise; a 2-sigma shift per bucket found in ~7 buckets).
 		DurationBucket:     5 * time.Minute,
-		DurationCusumK:     1,
+		DurationCusumK:     0.75,
 		DurationCusumH:     8,
 		DurationShiftRatio: 1.3,
 		// A new version is compared with the previous one's baseline after
@@ -140,10 +140,11 @@ func Defaults() Thresholds {
 		DeployRatio:       1.5,
 		DeployMinSamples:  10,
 		DeployAcceptAfter: 24 * time.Hour,
-		// Surges: 10x the seasonal rate over 5 minutes and at least 50
-		// extra invocations (a recursive loop or flood, whatever it costs).
+		// Surges: 10x the seasonal rate over 5 (or 10) minutes and at
+		// least 20 extra invocations (a recursive loop or flood, whatever
+		// it costs; fewer is a user's script, not an incident).
 		SurgeRatio:    10,
-		SurgeMinExtra: 50,
+		SurgeMinExtra: 20,
 		SurgeWindow:   5 * time.Minute,
 		SurgeMinHours: 6,
 		// A memory size the function never had is believed after 3 REPORTs
