@@ -93,7 +93,7 @@ func (e *fnEval) deployCompare(o *Observation) {
 	}
 	shift := d.Sum/float64(d.N) - d.Warm.M
 	z := shift / math.Sqrt(sd*sd/float64(d.N)+0.1*0.1)
-	if math.Exp(shift) < th.DeployRatio || z < 3 {
+	if math.Exp(shift) < th.deployRatio() || z < 3 {
 		return
 	}
 	observed := math.Exp(medianLog(r.Ring, min(d.N, len(r.Ring))))

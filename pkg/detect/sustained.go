@@ -134,7 +134,7 @@ func (e *fnEval) closeBucket(o *Observation) {
 		} else {
 			s.Since, s.Res, s.ResN, s.Inv = 0, 0, 0, 0
 		}
-		if s.S >= th.DurationCusumH && math.Exp(s.Res/float64(s.ResN)) >= th.DurationShiftRatio {
+		if s.S >= th.DurationCusumH && math.Exp(s.Res/float64(s.ResN)) >= th.shiftRatio() {
 			e.sustainedFiring(o, s.Res/float64(s.ResN), sd)
 			return
 		}
@@ -183,7 +183,7 @@ func (e *fnEval) incidentBucket(o *Observation, res, z float64) {
 	expected := math.Exp(s.Level.M + s.offset(s.Start))
 	r.Dur.Peak = max(r.Dur.Peak, math.Exp(s.Level.M+s.offset(s.Start)+res))
 	r.Dur.N += s.N
-	if z < th.DurationCusumK && math.Exp(res) < th.DurationShiftRatio {
+	if z < th.DurationCusumK && math.Exp(res) < th.shiftRatio() {
 		s.OK++
 	} else {
 		s.OK = 0

@@ -290,3 +290,15 @@ func (t *Thresholds) saneV2(d Thresholds) {
 		t.PlatformConfirm = d.PlatformConfirm
 	}
 }
+
+// shiftRatio and deployRatio are the ratios the sustained and deploy rules
+// need: their own setting, scaled up with duration_ratio when an operator
+// raised it above its default (a function tuned to alert only at 20x is
+// not paged for a 9x shift by the longer rules either).
+func (t Thresholds) shiftRatio() float64 {
+	return max(t.DurationShiftRatio, t.DurationShiftRatio*t.DurationRatio/Defaults().DurationRatio)
+}
+
+func (t Thresholds) deployRatio() float64 {
+	return max(t.DeployRatio, t.DeployRatio*t.DurationRatio/Defaults().DurationRatio)
+}
