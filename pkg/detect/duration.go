@@ -117,7 +117,8 @@ func (e *fnEval) warm(o *Observation) {
 		return
 	}
 	if r.Warm.N >= th.DurationMinSamples && w >= th.DurationWindow &&
-		deviation(&r.Warm, stat, th.DurationZ, th.DurationRatio, th.DurationMinDeltaMs) {
+		deviation(&r.Warm, stat, th.DurationZ, th.DurationRatio, th.DurationMinDeltaMs) &&
+		distinct(r.Ring[len(r.Ring)-w:]) >= (w+1)/2 {
 		e.durationFiring(o, stat, w)
 		return
 	}
@@ -220,4 +221,26 @@ func (e *fnEval) coldStart(o *Observation) {
 		return
 	}
 	r.Cold.add(logMs(init), coldAlpha, th.ColdMinSamples)
+}
+
+// distinct counts the different durations among samples. Real REPORT
+// durations have 0.01 ms resolution and practically never repeat; a
+// window made of a few values repeated is a metric series replayed with
+// several invocations per point, whose median is one or two observations,
+// not ten (issue #10: the window rule fired on such noise).
+func distinct(ss []sample) int {
+	n := 0
+	for i := range ss {
+		dup := false
+		for j := range i {
+			if ss[j].D == ss[i].D {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			n++
+		}
+	}
+	return n
 }

@@ -73,6 +73,8 @@ type fnEval struct {
 	// reports indexes the batch's REPORTs by request id (built on first
 	// use by the platform-line checks).
 	reports map[string]*logline.Event
+	// failures: request ids with a timeout or runtime-exit line in the batch.
+	failures map[string]bool
 }
 
 func (p *plan) applyFunction(key string, data []byte) (Update, bool) {
@@ -151,10 +153,16 @@ func (e *fnEval) report(o *Observation) {
 		e.coldStart(o)
 	} else {
 		e.rec.WarmN++
-		e.warm(o)
-		e.sustained(o)
-		e.deployCompare(o)
 		e.rec.Plat.MaxMs = max(e.rec.Plat.MaxMs, round2(ev.DurationMs))
+		// A timed-out or crashed invocation's duration is the timeout or
+		// the moment of the crash, not the function's speed: it is
+		// alerted as what it is and kept out of the sustained and deploy
+		// statistics (the window rule keeps its behaviour).
+		e.warm(o)
+		if !e.failed(ev) {
+			e.sustained(o)
+			e.deployCompare(o)
+		}
 	}
 	if ev.HasMemory && ev.MemorySizeMB > 0 {
 		e.rec.MemMB, e.rec.MemUsed = ev.MemorySizeMB, ev.MaxMemoryUsedMB

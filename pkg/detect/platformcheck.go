@@ -178,3 +178,24 @@ func (e *fnEval) failedAfter(o *Observation) bool {
 	}
 	return false
 }
+
+// failed reports whether a REPORT's invocation failed: its own status, or
+// a timeout or runtime-exit line of the same request in the batch.
+func (e *fnEval) failed(ev *logline.Event) bool {
+	if ev.Status == logline.StatusTimeout || ev.Status == logline.StatusError {
+		return true
+	}
+	if ev.RequestID == "" {
+		return false
+	}
+	if e.failures == nil {
+		e.failures = map[string]bool{}
+		for i := range e.p.in.Observations {
+			x := &e.p.in.Observations[i].Event
+			if (x.Kind == logline.KindTimeout || x.Kind == logline.KindCrash) && x.RequestID != "" {
+				e.failures[x.RequestID] = true
+			}
+		}
+	}
+	return e.failures[ev.RequestID]
+}

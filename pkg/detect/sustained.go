@@ -142,7 +142,10 @@ func (e *fnEval) closeBucket(o *Observation) {
 	rc := min(max(res, -2*sd), 2*sd)
 	a := max(1/float64(s.Level.N+1), levelAlpha)
 	s.Level.M += a * rc
-	s.Level.V = (1-a)*s.Level.V + a*max(0, rc*rc-vw/n)
+	// Unbiased: the excess of a bucket's squared residual over what its
+	// invocation count explains averages to the between-bucket variance;
+	// truncating each term at zero would add ~half the within variance.
+	s.Level.V = max(0, (1-a)*s.Level.V+a*(rc*rc-vw/n))
 	s.Level.N++
 	if len(s.Hod) != 24 {
 		s.Hod = make([]float64, 24)
