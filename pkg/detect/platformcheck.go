@@ -104,6 +104,9 @@ func (e *fnEval) timeoutBelievable(o *Observation) bool {
 			}
 		}
 	}
+	if !ok && ev.RequestID == "" && limit > 0 {
+		ok = e.reportLasting(o, limit)
+	}
 	if !ok && ev.TimeoutS > 0 && p.MaxTO > 0 && ev.TimeoutS <= p.MaxTO*1.01 {
 		ok = true
 	}
@@ -198,4 +201,18 @@ func (e *fnEval) failed(ev *logline.Event) bool {
 		}
 	}
 	return e.failures[ev.RequestID]
+}
+
+// reportLasting reports whether a believable REPORT of o's stream in the
+// batch lasted at least limit ms (the REPORT of a timeout whose line did
+// not name its request).
+func (e *fnEval) reportLasting(o *Observation, limit float64) bool {
+	for i := range e.p.in.Observations {
+		x := &e.p.in.Observations[i]
+		if x.LogStream == o.LogStream && x.Event.Kind == logline.KindReport && !e.contradicts(&x.Event) &&
+			x.Event.DurationMs >= limit && x.Event.DurationMs <= limit/0.9*1.1 {
+			return true
+		}
+	}
+	return false
 }
