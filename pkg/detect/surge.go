@@ -93,8 +93,11 @@ func (e *fnEval) foldHour(hour int64, n int) {
 	if day := hour / 24; day != rt.Day {
 		if rt.Day != 0 && rt.DayE > 0 && rt.Hours >= 48 {
 			pd := int(time.Unix(rt.Day*86400, 0).UTC().Weekday())
+			// The first time a weekday is seen its factor is what that day
+			// showed; later weeks refine it.
 			ratio := min(max(rt.DayN/rt.DayE, 0.05), 20)
-			rt.Dow[pd] = roundFixed((1-dowAlpha)*rt.Dow[pd] + dowAlpha*ratio*rt.Dow[pd])
+			a := max(1/float64((rt.Hours-48)/168+1), dowAlpha)
+			rt.Dow[pd] = roundFixed((1-a)*rt.Dow[pd] + a*ratio)
 		}
 		rt.Day, rt.DayN, rt.DayE = day, 0, 0
 	}
