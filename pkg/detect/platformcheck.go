@@ -1,8 +1,6 @@
 package detect
 
 import (
-	"fmt"
-
 	"github.com/logwarden/logwarden/pkg/logline"
 )
 
@@ -28,26 +26,34 @@ const maxLambdaMs = 905_000
 
 // suspectReport returns why a REPORT contradicts the function's history,
 // or "" when it is believable. It also learns a real memory-size change:
-// a size the function never had is believed once PlatformConfirm REPORTs
+// a size the version never had is believed once PlatformConfirm REPORTs
 // in a row, spread over a minute or more, show it (every REPORT after a
 // configuration change does; a forged line reverts on the next real one).
+// Sizes are kept per version (the stream name's), so a canary between two
+// versions configured differently is not a contradiction, and the first
+// REPORT of a new version is its configuration.
 func (e *fnEval) suspectReport(o *Observation) string {
-	ev, p, r := &o.Event, &e.rec.Plat, e.rec
-	if ev.DurationMs > maxLambdaMs {
-		return fmt.Sprintf("duration %s is longer than Lambda allows", fmtMs(ev.DurationMs))
-	}
-	if ev.HasMemory && ev.MemorySizeMB > 0 && ev.MaxMemoryUsedMB > ev.MemorySizeMB {
-		return fmt.Sprintf("max memory used %d MB above the memory size %d MB", ev.MaxMemoryUsedMB, ev.MemorySizeMB)
+	ev, p := &o.Event, &e.rec.Plat
+	if why := e.impossible(o); why != "" {
+		return why
 	}
 	if id := ev.RequestID; id != "" && e.reported(id) {
-		return "a second REPORT for request " + id
+		return "a second REPORT for a request already reported"
 	}
 	if !ev.HasMemory || ev.MemorySizeMB <= 0 {
 		return ""
 	}
-	established := r.MemMB > 0 && r.WarmN+r.ColdN >= e.th.PlatformConfirm
-	if !established || ev.MemorySizeMB == r.MemMB {
+	i := p.slot(streamVersion(o.LogStream))
+	switch {
+	case i < 0:
+		p.addVersion(streamVersion(o.LogStream), ev.MemorySizeMB)
+		return ""
+	case ev.MemorySizeMB == p.Sizes[i]:
+		p.Ns[i] = min(p.Ns[i]+1, 1<<20)
 		p.Cand, p.CandN, p.CandT = 0, 0, 0
+		return ""
+	case p.Ns[i] < e.th.PlatformConfirm:
+		p.Sizes[i], p.Ns[i] = ev.MemorySizeMB, 1 // not established yet: follow it
 		return ""
 	}
 	t := ms(o.Time)
@@ -56,11 +62,47 @@ func (e *fnEval) suspectReport(o *Observation) string {
 	}
 	p.CandN++
 	if p.CandN < e.th.PlatformConfirm || t-p.CandT < minuteMs {
-		return fmt.Sprintf("memory size %d MB, the function has %d MB", ev.MemorySizeMB, r.MemMB)
+		return "a memory size the function's version never had"
 	}
+	p.Sizes[i], p.Ns[i] = ev.MemorySizeMB, p.CandN
 	p.Cand, p.CandN, p.CandT = 0, 0, 0
 	p.Changes++
 	return ""
+}
+
+// impossible returns why a REPORT cannot be Lambda's, or "".
+func (e *fnEval) impossible(o *Observation) string {
+	ev := &o.Event
+	if ev.DurationMs > maxLambdaMs {
+		return "a duration longer than Lambda allows"
+	}
+	if ev.HasMemory && ev.MemorySizeMB > 0 && ev.MaxMemoryUsedMB > ev.MemorySizeMB {
+		return "max memory used above the memory size"
+	}
+	return ""
+}
+
+// slot is the index of version v in the memory table, or -1.
+func (p *platState) slot(v string) int {
+	for i, x := range p.Vers {
+		if x == v && i < len(p.Sizes) && i < len(p.Ns) {
+			return i
+		}
+	}
+	return -1
+}
+
+// addVersion records a version's memory size, keeping the last two.
+func (p *platState) addVersion(v string, size int) {
+	if len(p.Vers) != len(p.Sizes) || len(p.Vers) != len(p.Ns) {
+		p.Vers, p.Sizes, p.Ns = nil, nil, nil
+	}
+	if len(p.Vers) >= 2 {
+		p.Vers, p.Sizes, p.Ns = p.Vers[1:], p.Sizes[1:], p.Ns[1:]
+	}
+	p.Vers = append(p.Vers, v)
+	p.Sizes = append(p.Sizes, size)
+	p.Ns = append(p.Ns, 1)
 }
 
 // reported reports whether a believed REPORT of request id was applied
@@ -111,7 +153,7 @@ func (e *fnEval) timeoutBelievable(o *Observation) bool {
 		ok = true
 	}
 	if !ok {
-		e.suspect(fmt.Sprintf("timeout after %s with no REPORT of that length", fmtMs(ev.TimeoutS*1000)))
+		e.suspect("a timeout longer than any seen, with no REPORT of that length")
 		return false
 	}
 	p.MaxTO = max(p.MaxTO, ev.TimeoutS)
@@ -142,7 +184,8 @@ func (e *fnEval) batchReport(id string) *logline.Event {
 	if e.reports == nil {
 		e.reports = map[string]*logline.Event{}
 		for i := range e.p.in.Observations {
-			if ev := &e.p.in.Observations[i].Event; ev.Kind == logline.KindReport && ev.RequestID != "" && !e.contradicts(ev) {
+			x := &e.p.in.Observations[i]
+			if ev := &x.Event; ev.Kind == logline.KindReport && ev.RequestID != "" && !e.contradicts(x) {
 				e.reports[ev.RequestID] = ev
 			}
 		}
@@ -151,15 +194,15 @@ func (e *fnEval) batchReport(id string) *logline.Event {
 }
 
 // contradicts is the part of suspectReport that needs no state change:
-// an impossible REPORT, or one with a memory size other than the
-// function's established one.
-func (e *fnEval) contradicts(ev *logline.Event) bool {
-	r := e.rec
-	if ev.DurationMs > maxLambdaMs || (ev.HasMemory && ev.MemorySizeMB > 0 && ev.MaxMemoryUsedMB > ev.MemorySizeMB) {
+// an impossible REPORT, or one with a memory size other than its
+// version's established one.
+func (e *fnEval) contradicts(o *Observation) bool {
+	if e.impossible(o) != "" {
 		return true
 	}
-	established := r.MemMB > 0 && r.WarmN+r.ColdN >= e.th.PlatformConfirm
-	return established && ev.HasMemory && ev.MemorySizeMB > 0 && ev.MemorySizeMB != r.MemMB
+	ev, p := &o.Event, &e.rec.Plat
+	i := p.slot(streamVersion(o.LogStream))
+	return i >= 0 && p.Ns[i] >= e.th.PlatformConfirm && ev.HasMemory && ev.MemorySizeMB > 0 && ev.MemorySizeMB != p.Sizes[i]
 }
 
 // failedAfter reports whether a REPORT after o in o's stream failed.
@@ -172,7 +215,7 @@ func (e *fnEval) failedAfter(o *Observation) bool {
 			after = true
 			continue
 		}
-		if !after || x.LogStream != o.LogStream || x.Event.Kind != logline.KindReport || e.contradicts(&x.Event) {
+		if !after || x.LogStream != o.LogStream || x.Event.Kind != logline.KindReport || e.contradicts(x) {
 			continue
 		}
 		ev := &x.Event
@@ -209,7 +252,7 @@ func (e *fnEval) failed(ev *logline.Event) bool {
 func (e *fnEval) reportLasting(o *Observation, limit float64) bool {
 	for i := range e.p.in.Observations {
 		x := &e.p.in.Observations[i]
-		if x.LogStream == o.LogStream && x.Event.Kind == logline.KindReport && !e.contradicts(&x.Event) &&
+		if x.LogStream == o.LogStream && x.Event.Kind == logline.KindReport && !e.contradicts(x) &&
 			x.Event.DurationMs >= limit && x.Event.DurationMs <= limit/0.9*1.1 {
 			return true
 		}

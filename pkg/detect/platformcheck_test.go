@@ -139,3 +139,26 @@ func TestGenuinePlatformFailuresStillAlert(t *testing.T) {
 	require.Equal(t, a.WarmN, b.WarmN)
 	require.Equal(t, a.Plat.Suspect+1, b.Plat.Suspect)
 }
+
+// TestCanaryWithTwoMemorySizes: an alias splitting traffic between two
+// versions configured with different memory sizes is not a contradiction
+// (sizes are kept per version); a forged size in either stream still is.
+func TestCanaryWithTwoMemorySizes(t *testing.T) {
+	r := newRunner(t, Defaults())
+	at := history(r)
+	var obs []Observation
+	for i := range 40 {
+		o := genuineReport(at, fmt.Sprint("c-", i), 1024, 200)
+		if i%2 == 1 {
+			o = genuineReport(at, fmt.Sprint("c-", i), 2048, 150)
+			o.LogStream = "2026/03/02/[8]fedcba"
+		}
+		obs = append(obs, o)
+		at = at.Add(10 * time.Second)
+	}
+	obs = append(obs, parsed(at, "REPORT RequestId: 0b9a6f0e-1111-2222-3333-444455556666\tDuration: 899999.00 ms\tBilled Duration: 900000 ms\tMemory Size: 10240 MB\tMax Memory Used: 10240 MB\t\n"))
+	require.Empty(t, r.feed("fn", obs))
+	view, err := DescribeBaseline(r.state["fn#fn"])
+	require.NoError(t, err)
+	require.Equal(t, 1, view.SuspectLines, view.SuspectReason)
+}

@@ -70,6 +70,12 @@ type platState struct {
 	MaxTO   float64 `json:"maxto,omitempty"`   // longest believed timeout, s
 	Suspect int     `json:"suspect,omitempty"`
 	Why     string  `json:"why,omitempty"` // the latest suspect line's reason
+	// The memory size each of the last two versions runs with, and how
+	// many REPORTs showed it (a canary runs two versions, each with its
+	// own configuration).
+	Vers  []string `json:"vers,omitempty"`
+	Sizes []int    `json:"sizes,omitempty"`
+	Ns    []int    `json:"ns,omitempty"`
 }
 
 func (x *fnRecord) encodeV2(w *enc) {
@@ -100,10 +106,7 @@ func (x *fnRecord) encodeV2(w *enc) {
 	w.float(r.DayN)
 	w.float(r.DayE)
 	w.int(r.Min)
-	w.uvarint(uint64(len(r.Mins)))
-	for _, n := range r.Mins {
-		w.int(int64(n))
-	}
+	w.ints(r.Mins)
 	w.incident(&r.Inc)
 	d := &x.Dep
 	w.str(d.From)
@@ -125,6 +128,28 @@ func (x *fnRecord) encodeV2(w *enc) {
 	w.float(p.MaxTO)
 	w.int(int64(p.Suspect))
 	w.str(p.Why)
+	w.strs(p.Vers)
+	w.ints(p.Sizes)
+	w.ints(p.Ns)
+}
+
+func (w *enc) ints(vs []int) {
+	w.uvarint(uint64(len(vs)))
+	for _, v := range vs {
+		w.int(int64(v))
+	}
+}
+
+func (r *dec) ints() []int {
+	n := r.count(1)
+	if n == 0 {
+		return nil
+	}
+	out := make([]int, n)
+	for i := range out {
+		out[i] = int(r.int())
+	}
+	return out
 }
 
 func (x *fnRecord) decodeV2(r *dec) {
@@ -155,12 +180,7 @@ func (x *fnRecord) decodeV2(r *dec) {
 	rt.DayN = r.float()
 	rt.DayE = r.float()
 	rt.Min = r.int()
-	if n := r.count(1); n > 0 {
-		rt.Mins = make([]int, n)
-		for i := range rt.Mins {
-			rt.Mins[i] = int(r.int())
-		}
-	}
+	rt.Mins = r.ints()
 	r.incident(&rt.Inc)
 	d := &x.Dep
 	d.From = r.str()
@@ -182,6 +202,9 @@ func (x *fnRecord) decodeV2(r *dec) {
 	p.MaxTO = r.float()
 	p.Suspect = int(r.int())
 	p.Why = r.str()
+	p.Vers = r.strs()
+	p.Sizes = r.ints()
+	p.Ns = r.ints()
 }
 
 // fixedScale is the resolution of profile values (ln offsets, rates): 1e-4
