@@ -29,9 +29,11 @@ func sampleRecords() []record {
 			Rates: rates{Hour: 477401, N0: 12, N1: 3, Hod: make([]float64, 24), Dow: []float64{1, 1, 0.4, 1, 1, 1.2, 0.5},
 				Hours: 100, Day: 19891, DayN: 300, DayE: 280.5, Min: 28644083, Mins: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 900},
 				Inc: incident{Active: true, Since: 5, N: 6, Peak: 7.5, Last: 8}},
-			Dep: deployState{From: "7", To: "8", At: 1718640000000, Warm: ewma{M: 6, V: 0.04, N: 300}, N: 12, Sum: 80.5, Accept: true, ColdN: 2, ColdS: 13.5},
+			Dep: deployState{From: "7", To: "8", At: 1718640000000, Warm: ewma{M: 6, V: 0.04, N: 300}, N: 12, Sum: 80.5, Accept: true, ColdN: 2, ColdS: 13.5,
+				Used: ewma{M: 5.7, V: 0.01, N: 300}, MemN: 3, MemS: 18.2, MemHit: true},
 			Plat: platState{Cand: 10240, CandN: 1, CandT: 1718645035000, Changes: 1, MaxMs: 3003.16, MaxTO: 3, Suspect: 4, Why: "memory size",
-				Vers: []string{"7", "8"}, Sizes: []int{1024, 2048}, Ns: []int{300, 2}}},
+				Vers: []string{"7", "8"}, Sizes: []int{1024, 2048}, Ns: []int{300, 2}},
+			Used: ewma{M: 5.7, V: 0.02, N: 340}},
 		&ipRecord{header: hdr, IP: "2001:db8::/64",
 			Fails:   []authHit{{T: 10, E: "alice", R: "r1"}, {T: 9, E: "bob"}, {T: 30, R: "r3"}},
 			Succ:    []authHit{{T: 40, E: "alice"}},
@@ -233,6 +235,6 @@ func TestFunctionRecordV1StillRead(t *testing.T) {
 	var got fnRecord
 	require.NoError(t, unmarshalRecord(v1, &got))
 	want := *rec
-	want.Sus, want.Rates, want.Dep, want.Plat = sustain{}, rates{}, deployState{}, platState{}
+	want.Sus, want.Rates, want.Dep, want.Plat, want.Used = sustain{}, rates{}, deployState{}, platState{}, ewma{}
 	require.Equal(t, want, got)
 }

@@ -27,9 +27,52 @@ const maxDeploySamples = 500
 func (e *fnEval) deployed(o *Observation, v string) {
 	r, d := e.rec, &e.rec.Dep
 	if d.At == 0 {
-		*d = deployState{From: r.Version, Warm: r.Warm, Cold: r.Cold}
+		*d = deployState{From: r.Version, Warm: r.Warm, Cold: r.Cold, Used: r.Used}
 	}
-	d.To, d.At, d.N, d.Sum, d.ColdN, d.ColdS = v, ms(o.Time), 0, 0, 0, 0
+	d.To, d.At, d.N, d.Sum, d.ColdN, d.ColdS, d.MemN, d.MemS = v, ms(o.Time), 0, 0, 0, 0, 0, 0
+}
+
+// deployMinExtraMB: a version using more memory is reported when it uses
+// at least this much more (a few MB more of a small function is noise).
+const deployMinExtraMB = 64
+
+// deployMemory learns the usual max memory used and compares a new
+// version's with the previous version's: DeployRatio times as much (and
+// deployMinExtraMB more, 3 sigma) raises memory_near_limit once, naming
+// both versions, even while far from the limit: it is where the limit
+// is going.
+func (e *fnEval) deployMemory(o *Observation) {
+	r, d, th, ev := e.rec, &e.rec.Dep, &e.th, &o.Event
+	x := math.Log(float64(max(ev.MaxMemoryUsedMB, 1)))
+	if d.At == 0 || streamVersion(o.LogStream) != d.To {
+		r.Used.add(x, warmAlpha, th.DurationMinSamples)
+		return
+	}
+	if d.MemHit || d.Used.N < th.DurationMinSamples || d.MemN >= maxDeploySamples {
+		return
+	}
+	d.MemS += x
+	d.MemN++
+	if d.MemN < th.DeployMinSamples {
+		return
+	}
+	sd := d.Used.sd()
+	shift := d.MemS/float64(d.MemN) - d.Used.M
+	z := shift / math.Sqrt(sd*sd/float64(d.MemN)+0.05*0.05)
+	observed, prev := math.Exp(d.Used.M+shift), d.Used.centre()
+	if math.Exp(shift) < th.DeployRatio || z < 3 || observed-prev < deployMinExtraMB {
+		return
+	}
+	d.MemHit = true
+	a := e.alert(TypeMemory, SeverityWarning, o, "")
+	a.Summary = fmt.Sprintf("since version %s: max memory used %.0f MB vs %.0f MB on version %s — %.1f× (of %d MB) over %d invocations",
+		d.To, observed, prev, orDash(d.From), observed/prev, ev.MemorySizeMB, d.MemN)
+	a.Rule, a.Window, a.Z = ruleDeploy, fmt.Sprintf("%d invocations of version %s", d.MemN, d.To), round2(z)
+	a.Value, a.Baseline, a.Unit, a.Samples = round2(observed), round2(prev), "MB", d.MemN
+	a.Expected, a.Observed = a.Baseline, a.Value
+	a.WindowStart = fromMs(d.At)
+	a.RequestIDs = nonEmpty(ev.RequestID)
+	e.alerts = append(e.alerts, a)
 }
 
 // deployCold feeds a cold start of the new version to the comparison with

@@ -149,3 +149,35 @@ func TestColdStartsNewVersion(t *testing.T) {
 	require.Equal(t, []string{"cold_start_anomaly/firing"}, types(got))
 	require.Contains(t, got[0].Summary, "since version 8")
 }
+
+// TestDeployMemoryHigher: a version that uses twice the memory of the
+// previous one raises memory_near_limit naming both versions, though it is
+// far from the limit; a version using the same memory raises nothing.
+func TestDeployMemoryHigher(t *testing.T) {
+	for _, tc := range []struct {
+		used int
+		want []string
+	}{{300, nil}, {330, nil}, {650, []string{"memory_near_limit/firing"}}} {
+		rng := rand.New(rand.NewPCG(3, uint64(tc.used)))
+		r := newRunner(t, Defaults())
+		_, at := versionSeries(r, rng, t0, 200, 500, 0.2, "7", 30*time.Second)
+		var got []Alert
+		for i := range 4 {
+			var obs []Observation
+			for j := range 10 {
+				o := report(at, 500, fmt.Sprint("m", i, j))
+				o.LogStream = "2026/03/02/[8]abc"
+				o.Event.MaxMemoryUsedMB = tc.used + (i*10+j)%7
+				obs = append(obs, o)
+				at = at.Add(30 * time.Second)
+			}
+			got = append(got, r.feed("fn", obs)...)
+		}
+		require.Equal(t, tc.want, types(got), "used %d MB", tc.used)
+		if tc.want != nil {
+			require.Contains(t, got[0].Summary, "since version 8")
+			require.Contains(t, got[0].Summary, "on version 7")
+			require.Equal(t, ruleDeploy, got[0].Rule)
+		}
+	}
+}

@@ -44,6 +44,7 @@ type fnRecord struct {
 	Rates rates       `json:"rates"`
 	Dep   deployState `json:"dep"`
 	Plat  platState   `json:"plat"`
+	Used  ewma        `json:"usedb"` // ln(max memory used MB), for deploy comparisons
 }
 
 // sample is one invocation in a ring: time (epoch ms), duration (ms), request id.
@@ -167,6 +168,7 @@ func (e *fnEval) report(o *Observation) {
 	if ev.HasMemory && ev.MemorySizeMB > 0 {
 		e.rec.MemMB, e.rec.MemUsed = ev.MemorySizeMB, ev.MaxMemoryUsedMB
 		e.memory(o)
+		e.deployMemory(o)
 	}
 	e.cost(o)
 }

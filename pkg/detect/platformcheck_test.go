@@ -152,6 +152,7 @@ func TestCanaryWithTwoMemorySizes(t *testing.T) {
 		if i%2 == 1 {
 			o = genuineReport(at, fmt.Sprint("c-", i), 2048, 150)
 			o.LogStream = "2026/03/02/[8]fedcba"
+			o.Event.MaxMemoryUsedMB = 256 // the same use, more headroom
 		}
 		obs = append(obs, o)
 		at = at.Add(10 * time.Second)

@@ -58,6 +58,10 @@ type deployState struct {
 	Accept bool    `json:"accept,omitempty"` // the operator accepted the current behaviour
 	ColdN  int     `json:"coldn,omitempty"`  // cold starts of To
 	ColdS  float64 `json:"colds,omitempty"`  // sum of clipped ln init ms of To
+	Used   ewma    `json:"used"`             // previous version's max memory used (ln MB)
+	MemN   int     `json:"memn,omitempty"`   // REPORTs of To with memory
+	MemS   float64 `json:"mems,omitempty"`   // sum of ln max memory used of To
+	MemHit bool    `json:"memhit,omitempty"` // the memory comparison alerted
 }
 
 // platState is what the platform-line checks believe (platformcheck.go).
@@ -119,6 +123,10 @@ func (x *fnRecord) encodeV2(w *enc) {
 	w.bool(d.Accept)
 	w.int(int64(d.ColdN))
 	w.float(d.ColdS)
+	w.ewma(&d.Used)
+	w.int(int64(d.MemN))
+	w.float(d.MemS)
+	w.bool(d.MemHit)
 	p := &x.Plat
 	w.int(int64(p.Cand))
 	w.int(int64(p.CandN))
@@ -131,6 +139,7 @@ func (x *fnRecord) encodeV2(w *enc) {
 	w.strs(p.Vers)
 	w.ints(p.Sizes)
 	w.ints(p.Ns)
+	w.ewma(&x.Used)
 }
 
 func (w *enc) ints(vs []int) {
@@ -193,6 +202,10 @@ func (x *fnRecord) decodeV2(r *dec) {
 	d.Accept = r.bool()
 	d.ColdN = int(r.int())
 	d.ColdS = r.float()
+	r.ewma(&d.Used)
+	d.MemN = int(r.int())
+	d.MemS = r.float()
+	d.MemHit = r.bool()
 	p := &x.Plat
 	p.Cand = int(r.int())
 	p.CandN = int(r.int())
@@ -205,6 +218,7 @@ func (x *fnRecord) decodeV2(r *dec) {
 	p.Vers = r.strs()
 	p.Sizes = r.ints()
 	p.Ns = r.ints()
+	r.ewma(&x.Used)
 }
 
 // fixedScale is the resolution of profile values (ln offsets, rates): 1e-4
