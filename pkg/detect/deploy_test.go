@@ -181,3 +181,33 @@ func TestDeployMemoryHigher(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployCanarySlowerVersion: an alias sends every other request to a
+// new version that is 2.5x slower; the comparison uses only the new
+// version's invocations and names both versions, while the old version's
+// traffic keeps the baseline honest.
+func TestDeployCanarySlowerVersion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	r := newRunner(t, Defaults())
+	_, at := versionSeries(r, rng, t0, 300, 200, 0.3, "7", 20*time.Second)
+	var got []Alert
+	for i := range 8 {
+		var obs []Observation
+		for j := range 10 {
+			v, c := "7", 200.0
+			if j%2 == 1 {
+				v, c = "8", 500
+			}
+			o := report(at, c*math.Exp(0.3*rng.NormFloat64()), fmt.Sprint("k", i, j))
+			o.LogStream = "2026/03/02/[" + v + "]0123456789abcdef"
+			obs = append(obs, o)
+			at = at.Add(20 * time.Second)
+		}
+		got = append(got, r.feed("fn", obs)...)
+	}
+	a := firstFiring(got, TypeDuration)
+	require.NotNil(t, a, "%v", types(got))
+	require.Equal(t, ruleDeploy, a.Rule)
+	require.Contains(t, a.Summary, "since version 8")
+	require.Contains(t, a.Summary, "on version 7")
+}
