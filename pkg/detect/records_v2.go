@@ -232,7 +232,11 @@ const fixedScale = 1e4
 func (w *enc) fixeds(vs []float64) {
 	w.uvarint(uint64(len(vs)))
 	for _, v := range vs {
-		w.int(int64(math.Round(v * fixedScale)))
+		k := int64(math.Round(v * fixedScale))
+		if k > maxFixed || k < -maxFixed {
+			k = 0
+		}
+		w.int(k)
 	}
 }
 
@@ -243,15 +247,24 @@ func (r *dec) fixeds() []float64 {
 	}
 	out := make([]float64, n)
 	for i := range out {
-		out[i] = float64(r.int()) / fixedScale
+		k := r.int()
+		if k > maxFixed || k < -maxFixed {
+			r.bad = true // never written: exact only below 2^53
+			return nil
+		}
+		out[i] = float64(k) / fixedScale
 	}
 	return out
 }
 
+// maxFixed bounds stored profile values (|v| < 1e11 at 1e-4 resolution),
+// so that every one is an exact float64.
+const maxFixed = 1e15
+
 // roundFixed rounds a profile value to what fixeds stores, and keeps it
 // finite and within what a varint holds.
 func roundFixed(v float64) float64 {
-	if !(math.Abs(v) < 1e12) {
+	if !(math.Abs(v) < maxFixed/fixedScale) {
 		return 0
 	}
 	return math.Round(v*fixedScale) / fixedScale
