@@ -147,6 +147,12 @@ func (e *fnEval) surge(o *Observation) {
 	}
 	// The window, and twice it (a slower flood on a quiet function needs
 	// the longer count to clear the floor).
+	// Until a whole day is known the norm is a guess (the busiest hour so
+	// far): only a surge three times as steep counts.
+	ratio := th.SurgeRatio
+	if rt.Hours < 24 {
+		ratio *= 3
+	}
 	w := int(th.SurgeWindow / time.Minute)
 	for _, win := range []int{w, min(2*w, surgeMinutes)} {
 		observed := rt.count(win)
@@ -156,7 +162,7 @@ func (e *fnEval) surge(o *Observation) {
 		// count 10x in one window is a cost question, not a surge.
 		extra := float64(observed) - expected
 		low := float64(observed) - 2*math.Sqrt(float64(observed))
-		if low >= th.SurgeRatio*expected && extra >= float64(th.SurgeMinExtra) {
+		if low >= ratio*expected && extra >= float64(th.SurgeMinExtra) {
 			e.surgeFiring(o, win, observed, expected)
 			return
 		}
