@@ -328,11 +328,58 @@ func Print(w io.Writer, rows []Row, verbose bool) {
 			}
 		}
 	}
-	slices.Sort(delays)
-	med := time.Duration(0)
-	if len(delays) > 0 {
-		med = delays[len(delays)/2]
+	fmt.Fprintf(w, "\n%d runs: %d/%d incidents detected, median delay %s, %d false alerts\n\n",
+		len(rows), hit, loud, median(delays).Round(time.Second), falses)
+	printByCase(w, rows)
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
 	}
-	fmt.Fprintf(w, "\n%d runs: %d/%d incidents detected, median delay %s, %d false alerts\n",
-		len(rows), hit, loud, med.Round(time.Second), falses)
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+// printByCase condenses the runs of each case: incidents detected of
+// runs, median and worst delay of the generated runs, false alerts.
+func printByCase(w io.Writer, rows []Row) {
+	type agg struct {
+		runs, loud, hit, falses int
+		delays                  []time.Duration
+	}
+	var names []string
+	by := map[string]*agg{}
+	for _, r := range rows {
+		a := by[r.Case]
+		if a == nil {
+			a = &agg{}
+			by[r.Case] = a
+			names = append(names, r.Case)
+		}
+		a.runs++
+		a.falses += r.False
+		if r.Loud {
+			a.loud++
+			if r.Detected {
+				a.hit++
+				if r.Source != "folder" {
+					a.delays = append(a.delays, r.Delay)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(w, "%-30s %5s %9s %10s %10s %6s\n", "by case", "runs", "detected", "med delay", "max delay", "false")
+	for _, n := range names {
+		a := by[n]
+		det, med, worst := "quiet", "-", "-"
+		if a.loud > 0 {
+			det = fmt.Sprintf("%d/%d", a.hit, a.loud)
+		}
+		if len(a.delays) > 0 {
+			med, worst = median(a.delays).Round(time.Second).String(), slices.Max(a.delays).Round(time.Second).String()
+		}
+		fmt.Fprintf(w, "%-30s %5d %9s %10s %10s %6d\n", n, a.runs, det, med, worst, a.falses)
+	}
 }
