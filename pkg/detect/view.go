@@ -54,7 +54,7 @@ type BaselineView struct {
 	// A deploy under comparison with the previous version's baseline.
 	DeployFrom   string    `json:"deploy_from,omitempty"`
 	DeployTo     string    `json:"deploy_to,omitempty"`
-	DeployedAt   time.Time `json:"deployed_at,omitempty"`
+	DeployedAt   time.Time `json:"deployed_at,omitzero"`
 	DeployPrevMs float64   `json:"deploy_previous_centre_ms,omitempty"`
 	// Platform lines that contradicted the function and were ignored.
 	SuspectLines  int    `json:"suspect_lines"`
