@@ -4,7 +4,7 @@ FUZZTIME  ?= 3s
 BIN       := bin
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags '-s -w'
 
-.PHONY: all build demo test unit fuzz lint cfn-lint bench lambda clean
+.PHONY: all build demo test unit fuzz lint cfn-lint bench eval lambda clean
 
 all: build
 
@@ -45,6 +45,12 @@ cfn-lint:
 ## bench: parse, detect and decode-floor benchmarks on a max-size batch.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
+
+## eval: replay every testdata/scenarios folder and freshly generated traces of every simulated
+## scenario (3 seeds, incident magnitudes x0.8/x1/x1.5) and print incidents detected, delay, false alerts.
+## EVAL_FLAGS="-v" lists each false alert; "-run NAME" one case; "-seeds N" more seeds.
+eval:
+	$(GO) run ./cmd/eval $(EVAL_FLAGS)
 
 ## lambda: the deployable bootstraps (arm64, provided.al2023).
 lambda:

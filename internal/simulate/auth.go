@@ -108,7 +108,7 @@ func (g *gen) stream(f Function, t time.Time) string {
 	ver := "$LATEST"
 	if f.Version > 0 {
 		ver = fmt.Sprint(f.Version)
-		if g.active(f.Name, Deploy, t) != nil {
+		if g.active(f.Name, Deploy, t) != nil || g.active(f.Name, ColdDeploy, t) != nil {
 			ver = fmt.Sprint(f.Version + 1)
 		}
 	}

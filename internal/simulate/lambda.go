@@ -29,11 +29,15 @@ func (g *gen) invocations(f Function) []line {
 		if inc := g.active(f.Name, Load, t); inc != nil {
 			rate *= inc.Factor
 		}
+		rate = rate*g.rateShape(f, t) + g.loopRate(f, t)
 		for range g.poisson(rate) {
 			at := t.Add(time.Duration(g.rng.Int64N(int64(time.Minute))))
 			n++
 			inv := g.invocation(f, at, n)
+			from := len(lines)
 			lines = g.emit(lines, f, at, inv)
+			lines = g.forged(lines, f, at, inv)
+			g.assignStream(lines[from:], f, inv)
 		}
 	}
 	return lines
@@ -52,9 +56,12 @@ func (g *gen) invocation(f Function, at time.Time, n int) invocation {
 	if inc := g.active(f.Name, Outliers, at); inc != nil && n%inc.Every == 0 {
 		factor *= inc.Factor
 	}
+	coldRate, initMs := f.ColdRate, f.InitMs
+	factor *= g.shape(f, at, &inv, &coldRate, &initMs)
 	inv.durMs = f.CentreMs * factor * math.Exp(f.Sigma*g.rng.NormFloat64())
-	if g.rng.Float64() < f.ColdRate {
-		inv.initMs = f.InitMs * math.Exp(0.2*g.rng.NormFloat64())
+	inv.durMs = g.clustered(f, at, inv.durMs)
+	if g.rng.Float64() < coldRate {
+		inv.initMs = initMs * math.Exp(0.2*g.rng.NormFloat64())
 	}
 	inv.usedMB = min(f.MemoryMB, int(float64(f.UsedMB)*(1+0.03*g.rng.NormFloat64())))
 	if inc := g.active(f.Name, MemoryCreep, at); inc != nil {

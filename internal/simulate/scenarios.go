@@ -36,8 +36,13 @@ var (
 	normalLogins = Auth{Function: "login", NATIP: "192.0.2.10", NATUsers: 300, PerMin: 1.5, FailRate: 0.04, Population: 4000}
 )
 
-// Scenarios returns every scenario, quiet ones first.
+// Scenarios returns every scenario, quiet ones first, then the detection
+// v2 ones.
 func Scenarios() []Scenario {
+	return append(scenariosV1(), ScenariosV2()...)
+}
+
+func scenariosV1() []Scenario {
 	day := 24 * time.Hour
 	return []Scenario{
 		{Name: "quiet_daily_cycle", Config: Config{Seed: 1, Start: Epoch, Length: 3 * day,
@@ -46,7 +51,8 @@ func Scenarios() []Scenario {
 		}},
 		{Name: "quiet_deploy", Config: Config{Seed: 2, Start: Epoch, Length: 2 * day,
 			Functions: []Function{apiFn},
-			Incidents: []Incident{{Kind: Deploy, Function: "api", Start: at(1, "12:00"), Factor: 2.5}},
+			// A deploy at unchanged speed (a slower one is deploy_regression).
+			Incidents: []Incident{{Kind: Deploy, Function: "api", Start: at(1, "12:00"), Factor: 1}},
 		}},
 		{Name: "quiet_nat", Config: Config{Seed: 3, Start: Epoch, Length: 2 * day,
 			Functions: []Function{loginFn}, Auth: []Auth{normalLogins}}},

@@ -28,6 +28,10 @@ type Function struct {
 	UsedMB     int     // usual max memory used
 	JSON       bool    // LogFormat=JSON: platform.report records
 	Version    int     // published version in the stream name (0: $LATEST)
+	// Containers is how many execution environments share the traffic,
+	// each with its own log stream (0 or 1: one stream per version and
+	// day). Invocations are assigned at random, so streams interleave.
+	Containers int
 }
 
 // Incident kinds.
@@ -81,9 +85,10 @@ type Config struct {
 
 // line is one log event before batching.
 type line struct {
-	t   time.Time
-	msg string
-	seq int
+	t      time.Time
+	msg    string
+	seq    int
+	stream string // set for functions with Containers > 1
 }
 
 // Generate returns the subscription batches of the simulation in delivery
@@ -115,7 +120,11 @@ func Generate(cfg Config) []cwlogs.Batch {
 			}
 			return lines[i].seq < lines[j].seq
 		})
-		out = append(out, g.batches(f, lines)...)
+		if f.Containers > 1 {
+			out = append(out, g.batchesByStream(f, lines)...)
+		} else {
+			out = append(out, g.batches(f, lines)...)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LogEvents[0].Timestamp < out[j].LogEvents[0].Timestamp })
 	return out
@@ -126,6 +135,11 @@ type gen struct {
 	rng *rand.Rand
 	seq int
 	ids int
+	// Clustered and Forged incidents' counters (shapes.go).
+	repeat   int
+	repeatMs float64
+	repeatFn string
+	forgedN  int
 }
 
 func (g *gen) add(lines []line, t time.Time, msg string) []line {

@@ -21,6 +21,7 @@ const (
 	TypeBruteForce         = "brute_force"
 	TypeCredentialStuffing = "credential_stuffing"
 	TypeAccountCompromise  = "account_compromise"
+	TypeSurge              = "invocation_surge"
 )
 
 // Severities, in increasing order.
@@ -72,6 +73,17 @@ type Alert struct {
 	CostPerHour float64   `json:"cost_per_hour_usd,omitempty"`
 	// Key is the stable dedupe key: type + function + entity.
 	Key string `json:"key"`
+
+	// The evidence, so that every alert explains itself: the rule that
+	// fired (e.g. "window_median", "sustained_shift", "deploy", "surge"),
+	// the span it judged (e.g. "10 invocations", "35m"), what the baseline
+	// expected against what was observed (in Unit), and the z-score of the
+	// deviation when the rule has one.
+	Rule     string  `json:"rule,omitempty"`
+	Window   string  `json:"window,omitempty"`
+	Expected float64 `json:"expected,omitempty"`
+	Observed float64 `json:"observed,omitempty"`
+	Z        float64 `json:"z,omitempty"`
 }
 
 // Observation is one classified log event with where and when it happened.

@@ -22,6 +22,12 @@ import (
 // bytes, slices a uvarint count and the elements, floats see putFloat.
 const formatV1 = 1
 
+// formatV2 appends the detection v2 state to the function record (sustained
+// shift, seasonal rates, surge, deploy and platform-check state; see
+// records_v2.go). Other records are unchanged; a v1 record is read with the
+// v2 fields zero, as a function that has not learned them yet.
+const formatV2 = 2
+
 // Record kinds (second byte).
 const (
 	kindFunction = 'f'
@@ -89,6 +95,8 @@ type dec struct {
 	// extra is spare capacity for rings about to be pushed to (the
 	// batch's events for the record), so pushing does not regrow them.
 	extra int
+	// ver is the record's format version (formatV1 or formatV2).
+	ver byte
 }
 
 func (r *dec) byte() byte {
@@ -222,11 +230,11 @@ func unmarshalRecordCap(data []byte, v record, extra int) error {
 	switch data[0] {
 	case '{':
 		return json.Unmarshal(data, v)
-	case formatV1:
+	case formatV1, formatV2:
 	default:
 		return fmt.Errorf("unknown record format %d", data[0])
 	}
-	r := dec{s: string(data[1:]), extra: min(max(extra, 0), 1024)}
+	r := dec{s: string(data[1:]), extra: min(max(extra, 0), 1024), ver: data[0]}
 	if r.byte() != v.kind() {
 		return fmt.Errorf("not a %c record", v.kind())
 	}
@@ -241,7 +249,7 @@ func unmarshalRecordCap(data []byte, v record, extra int) error {
 // bytes (capacity clipped, so a later append to buf cannot reach them).
 func encodeRecord(buf *[]byte, v record) []byte {
 	start := len(*buf)
-	w := enc{b: append(*buf, formatV1, v.kind())}
+	w := enc{b: append(*buf, formatV2, v.kind())}
 	v.encode(&w)
 	*buf = w.b
 	return w.b[start:len(w.b):len(w.b)]

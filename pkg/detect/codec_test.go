@@ -22,7 +22,18 @@ func sampleRecords() []record {
 			Mem:  incident{Active: true, Since: 2, N: 3, Peak: 97.75, Last: 4},
 			Seen: []string{"t:a-1", "c:b-2"},
 			Cost: costState{Start: 1718643600000, GBs: 123.456789, Inv: 4000,
-				Spend: ewma{M: 0.51, V: 0.01, N: 30}, Rate: ewma{M: 3900.5, V: 1e5, N: 30}, Inc: incident{Active: true, Peak: 2.5}}},
+				Spend: ewma{M: 0.51, V: 0.01, N: 30}, Rate: ewma{M: 3900.5, V: 1e5, N: 30}, Inc: incident{Active: true, Peak: 2.5}},
+			Sus: sustain{Start: 1718645000000, Sum: 18.25, N: 3, Level: ewma{M: 6.0123, V: 0.0021, N: 99},
+				Hod: []float64{0.1234, -0.05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.3},
+				S:   4.5, Since: 1718644000000, Res: 0.81, ResN: 2, Inv: 7, Rule: ruleSustained, OK: 1, Esc: true, Prev: 1.25, Rho: 0.1234},
+			Rates: rates{Hour: 477401, N0: 12, N1: 3, Hod: make([]float64, 24), Dow: []float64{1, 1, 0.4, 1, 1, 1.2, 0.5},
+				Hours: 100, Day: 19891, DayN: 300, DayE: 280.5, Min: 28644083, Mins: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 900},
+				Inc: incident{Active: true, Since: 5, N: 6, Peak: 7.5, Last: 8}},
+			Dep: deployState{From: "7", To: "8", At: 1718640000000, Warm: ewma{M: 6, V: 0.04, N: 300}, N: 12, Sum: 80.5, Accept: true, ColdN: 2, ColdS: 13.5,
+				Used: ewma{M: 5.7, V: 0.01, N: 300}, MemN: 3, MemS: 18.2, MemHit: true},
+			Plat: platState{Cand: 10240, CandN: 1, CandT: 1718645035000, Changes: 1, MaxMs: 3003.16, MaxTO: 3, Suspect: 4, Why: "memory size",
+				Vers: []string{"7", "8"}, Sizes: []int{1024, 2048}, Ns: []int{300, 2}},
+			Used: ewma{M: 5.7, V: 0.02, N: 340}},
 		&ipRecord{header: hdr, IP: "2001:db8::/64",
 			Fails:   []authHit{{T: 10, E: "alice", R: "r1"}, {T: 9, E: "bob"}, {T: 30, R: "r3"}},
 			Succ:    []authHit{{T: 40, E: "alice"}},
@@ -52,7 +63,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	for _, rec := range sampleRecords() {
 		var buf []byte
 		data := encodeRecord(&buf, rec)
-		require.Equal(t, byte(formatV1), data[0])
+		require.Equal(t, byte(formatV2), data[0])
 		got := newOf(rec)
 		require.NoError(t, unmarshalRecord(data, got))
 		require.Equal(t, rec, got)
@@ -210,4 +221,20 @@ func TestWindowMedianMatchesSort(t *testing.T) {
 			require.Equal(t, math.Float64bits(want), math.Float64bits(got), "size %d push %d", size, i)
 		}
 	}
+}
+
+// A function record written by the format v1 releases (no detection v2
+// state) is still read, with the v2 state zero.
+func TestFunctionRecordV1StillRead(t *testing.T) {
+	rec := sampleRecords()[0].(*fnRecord)
+	var buf []byte
+	data := append([]byte(nil), encodeRecord(&buf, rec)...)
+	var tail enc
+	rec.encodeV2(&tail)
+	v1 := append([]byte{formatV1}, data[1:len(data)-len(tail.b)]...)
+	var got fnRecord
+	require.NoError(t, unmarshalRecord(v1, &got))
+	want := *rec
+	want.Sus, want.Rates, want.Dep, want.Plat, want.Used = sustain{}, rates{}, deployState{}, platState{}, ewma{}
+	require.Equal(t, want, got)
 }

@@ -90,6 +90,8 @@ func (e *fnEval) costFiring(o *Observation, now, perHour float64) {
 		perHour, basePerHour, th.Architecture, c.Inv, c.GBs, clock(fromMs(c.Start)), c.Rate.M, th.CostWindow)
 	a.Value, a.Baseline, a.Unit, a.Samples = round4(perHour), round4(basePerHour), "USD/h", c.Inv
 	a.CostPerHour = round4(perHour)
+	a.Rule, a.Window = "cost_window", fmtDuration(th.CostWindow)
+	a.Expected, a.Observed = round4(c.Spend.M), round4(now)
 	a.WindowStart = fromMs(c.Start)
 	a.RequestIDs = nonEmpty(o.Event.RequestID)
 	e.alerts = append(e.alerts, a)
@@ -112,6 +114,8 @@ func (e *fnEval) closeCostWindow(o *Observation, idle int64) {
 		a.Summary = fmt.Sprintf("spend back to $%.2f/h (usual $%.2f/h); peak was $%.2f/h since %s",
 			spent/hours, c.Spend.M/hours, c.Inc.Peak, clock(fromMs(c.Inc.Since)))
 		a.Value, a.Baseline, a.Unit, a.Samples = round4(spent/hours), round4(c.Spend.M/hours), "USD/h", c.Inv
+		a.Rule, a.Window = "cost_window", fmtDuration(th.CostWindow)
+		a.Expected, a.Observed = round4(c.Spend.M), round4(spent)
 		a.WindowStart = fromMs(c.Inc.Since)
 		e.alerts = append(e.alerts, a)
 		c.Inc = incident{}

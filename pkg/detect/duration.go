@@ -109,13 +109,16 @@ func (e *fnEval) warm(o *Observation) {
 	if r.Dur.Active {
 		r.Dur.N++
 		r.Dur.Peak = max(r.Dur.Peak, math.Exp(stat))
-		if math.Exp(stat-r.Warm.M) < 1+(th.DurationRatio-1)/2 {
+		// Incidents of the longer rules resolve on their own evidence
+		// (sustained.go): a 1.5x shift is below this rule's half-way line.
+		if isWindowRule(r.Sus.Rule) && math.Exp(stat-r.Warm.M) < 1+(th.DurationRatio-1)/2 {
 			e.durationResolved(o, stat)
 		}
 		return
 	}
 	if r.Warm.N >= th.DurationMinSamples && w >= th.DurationWindow &&
-		deviation(&r.Warm, stat, th.DurationZ, th.DurationRatio, th.DurationMinDeltaMs) {
+		deviation(&r.Warm, stat, th.DurationZ, th.DurationRatio, th.DurationMinDeltaMs) &&
+		distinct(r.Ring[len(r.Ring)-w:]) >= (w+1)/2 {
 		e.durationFiring(o, stat, w)
 		return
 	}
@@ -136,10 +139,13 @@ func (e *fnEval) durationFiring(o *Observation, stat float64, w int) {
 	if ratio >= 5 {
 		sev = SeverityCritical
 	}
+	r.Sus.Rule, r.Sus.OK, r.Sus.Esc = ruleWindow, 0, false
+	z := (stat - r.Warm.M) / r.Warm.sd()
 	a := e.alert(TypeDuration, sev, o, "")
-	a.Summary = fmt.Sprintf("p50 %s vs usual %s — %.1f×, %d warm invocations since %s (z %.1f)",
-		fmtMs(math.Exp(stat)), fmtMs(r.Warm.centre()), ratio, h, clock(fromMs(window[0].T)),
-		(stat-r.Warm.M)/r.Warm.sd())
+	a.Summary = fmt.Sprintf("p50 %s vs usual %s — %.1f×, %d warm invocations since %s (z %.1f)%s",
+		fmtMs(math.Exp(stat)), fmtMs(r.Warm.centre()), ratio, h, clock(fromMs(window[0].T)), z, e.sinceDeploy(window[0].T))
+	a.Rule, a.Window, a.Z = ruleWindow, fmt.Sprintf("%d warm invocations", w), round2(z)
+	a.Expected, a.Observed = round2(r.Warm.centre()), round2(math.Exp(stat))
 	a.Value, a.Baseline, a.Unit, a.Samples = round2(math.Exp(stat)), round2(r.Warm.centre()), "ms", h
 	a.WindowStart = fromMs(window[0].T)
 	for i := len(window) - 1; i >= 0 && len(a.RequestIDs) < 5; i-- {
@@ -156,6 +162,8 @@ func (e *fnEval) durationResolved(o *Observation, stat float64) {
 	a.Status = StatusResolved
 	a.Summary = fmt.Sprintf("p50 back to %s (usual %s); peak was %s, %d warm invocations since %s",
 		fmtMs(math.Exp(stat)), fmtMs(r.Warm.centre()), fmtMs(r.Dur.Peak), r.Dur.N, clock(fromMs(r.Dur.Since)))
+	a.Rule, a.Window = ruleWindow, fmt.Sprintf("%d warm invocations", min(e.th.DurationWindow, len(r.Ring)))
+	a.Expected, a.Observed = round2(r.Warm.centre()), round2(math.Exp(stat))
 	a.Value, a.Baseline, a.Unit, a.Samples = round2(math.Exp(stat)), round2(r.Warm.centre()), "ms", r.Dur.N
 	a.WindowStart = fromMs(r.Dur.Since)
 	e.alerts = append(e.alerts, a)
@@ -175,6 +183,9 @@ func (e *fnEval) coldStart(o *Observation) {
 		init = ev.RestoreDurationMs
 	}
 	r.Colds = push(r.Colds, sample{T: ms(o.Time), D: round2(init), R: ev.RequestID}, coldStartWindow)
+	if e.deployCold(o, init) {
+		return
+	}
 	stat := medianLog(r.Colds, coldStartWindow)
 	if r.ColdInc.Active {
 		r.ColdInc.N++
@@ -183,6 +194,8 @@ func (e *fnEval) coldStart(o *Observation) {
 			a.Status = StatusResolved
 			a.Summary = fmt.Sprintf("init duration back to %s (usual %s) after %d cold starts",
 				fmtMs(math.Exp(stat)), fmtMs(r.Cold.centre()), r.ColdInc.N)
+			a.Rule, a.Window = ruleColdMedian, fmt.Sprintf("%d cold starts", coldStartWindow)
+			a.Expected, a.Observed = round2(r.Cold.centre()), round2(math.Exp(stat))
 			a.Value, a.Baseline, a.Unit, a.Samples = round2(math.Exp(stat)), round2(r.Cold.centre()), "ms", r.ColdInc.N
 			a.WindowStart = fromMs(r.ColdInc.Since)
 			e.alerts = append(e.alerts, a)
@@ -194,8 +207,11 @@ func (e *fnEval) coldStart(o *Observation) {
 		deviation(&r.Cold, stat, th.DurationZ, th.InitRatio, th.DurationMinDeltaMs) {
 		r.ColdInc = incident{Active: true, Since: r.Colds[0].T, N: coldStartWindow}
 		a := e.alert(TypeColdStart, SeverityWarning, o, "")
-		a.Summary = fmt.Sprintf("init duration %s vs usual %s — %.1f× over the last %d cold starts",
-			fmtMs(math.Exp(stat)), fmtMs(r.Cold.centre()), math.Exp(stat-r.Cold.M), coldStartWindow)
+		a.Summary = fmt.Sprintf("init duration %s vs usual %s — %.1f× over the last %d cold starts%s",
+			fmtMs(math.Exp(stat)), fmtMs(r.Cold.centre()), math.Exp(stat-r.Cold.M), coldStartWindow, e.sinceDeploy(r.Colds[len(r.Colds)-1].T))
+		a.Rule, a.Window = ruleColdMedian, fmt.Sprintf("%d cold starts", coldStartWindow)
+		a.Expected, a.Observed = round2(r.Cold.centre()), round2(math.Exp(stat))
+		a.Z = round2((stat - r.Cold.M) / r.Cold.sd())
 		a.Value, a.Baseline, a.Unit, a.Samples = round2(math.Exp(stat)), round2(r.Cold.centre()), "ms", coldStartWindow
 		a.WindowStart = fromMs(r.Colds[0].T)
 		for _, c := range r.Colds {
@@ -207,28 +223,24 @@ func (e *fnEval) coldStart(o *Observation) {
 	r.Cold.add(logMs(init), coldAlpha, th.ColdMinSamples)
 }
 
-// relearn reacts to a new function version in the log stream name: the
-// baselines keep their centre but lose most of their weight, so they adapt
-// to the new code within a few dozen invocations instead of alarming on an
-// intended change; alerting waits until they have min samples again. An
-// open duration incident is closed (the code it was about is gone). The
-// cost baseline is deliberately kept: a deploy that multiplies spend is
-// still a cost anomaly.
-func (e *fnEval) relearn(o *Observation, version string) {
-	r := e.rec
-	r.Warm.N = min(r.Warm.N, max(1, e.th.DurationMinSamples/5))
-	r.Cold.N = min(r.Cold.N, max(1, e.th.ColdMinSamples/5))
-	r.Ring, r.Colds = nil, nil
-	e.win.ok = false
-	if r.Dur.Active {
-		a := e.alert(TypeDuration, SeverityInfo, o, "")
-		a.Status = StatusResolved
-		a.Summary = fmt.Sprintf("version %s deployed (was %s); re-learning the duration baseline (peak was %s)",
-			version, r.Version, fmtMs(r.Dur.Peak))
-		a.Value, a.Baseline, a.Unit, a.Samples = round2(o.Event.DurationMs), round2(r.Warm.centre()), "ms", r.Dur.N
-		a.WindowStart = fromMs(r.Dur.Since)
-		e.alerts = append(e.alerts, a)
-		r.Dur = incident{}
+// distinct counts the different durations among samples. Real REPORT
+// durations have 0.01 ms resolution and practically never repeat; a
+// window made of a few values repeated is a metric series replayed with
+// several invocations per point, whose median is one or two observations,
+// not ten (issue #10: the window rule fired on such noise).
+func distinct(ss []sample) int {
+	n := 0
+	for i := range ss {
+		dup := false
+		for j := range i {
+			if ss[j].D == ss[i].D {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			n++
+		}
 	}
-	r.ColdInc = incident{}
+	return n
 }

@@ -93,28 +93,6 @@ func TestDurationMinSamples(t *testing.T) {
 	require.Empty(t, alerts, "30 samples are not a baseline")
 }
 
-func TestDurationVersionChangeRelearns(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	r := newRunner(t, Defaults())
-	_, at := warmSeries(r, rng, t0, 200, 100)
-	var alerts []Alert
-	for i := range 30 {
-		var obs []Observation
-		for j := range 10 {
-			o := report(at, 700*math.Exp(0.2*rng.NormFloat64()), fmt.Sprint(i, j))
-			o.LogStream = "2026/03/02/[8]fedcba"
-			obs = append(obs, o)
-			at = at.Add(20 * time.Second)
-		}
-		alerts = append(alerts, r.feed("fn", obs)...)
-	}
-	require.Empty(t, alerts, "a deploy that changes performance re-learns instead of alarming")
-	view, err := DescribeBaseline(r.state["fn#fn"])
-	require.NoError(t, err)
-	require.Equal(t, "8", view.Version)
-	require.InDelta(t, 700, view.CentreMs, 150)
-}
-
 func TestColdStartAnomaly(t *testing.T) {
 	r := newRunner(t, Defaults())
 	at := t0

@@ -39,6 +39,12 @@ type fnRecord struct {
 	Mem     incident  `json:"meminc"`
 	Seen    []string  `json:"seen,omitempty"`
 	Cost    costState `json:"cost"`
+	// Detection v2 (format v2).
+	Sus   sustain     `json:"sus"`
+	Rates rates       `json:"rates"`
+	Dep   deployState `json:"dep"`
+	Plat  platState   `json:"plat"`
+	Used  ewma        `json:"usedb"` // ln(max memory used MB), for deploy comparisons
 }
 
 // sample is one invocation in a ring: time (epoch ms), duration (ms), request id.
@@ -65,6 +71,11 @@ type fnEval struct {
 	rec    *fnRecord
 	alerts []Alert
 	win    window // sorted duration window of rec.Ring
+	// reports indexes the batch's REPORTs by request id (built on first
+	// use by the platform-line checks).
+	reports map[string]*logline.Event
+	// failures: request ids with a timeout or runtime-exit line in the batch.
+	failures map[string]bool
 }
 
 func (p *plan) applyFunction(key string, data []byte) (Update, bool) {
@@ -98,12 +109,21 @@ func (e *fnEval) apply() {
 		ev := &o.Event
 		switch ev.Kind {
 		case logline.KindTimeout:
-			e.failure(&timeouts, o, "t:")
+			if e.timeoutBelievable(o) {
+				e.failure(&timeouts, o, "t:")
+			}
 		case logline.KindCrash:
-			e.failure(&crashes, o, "c:")
+			if e.crashBelievable(o) {
+				e.failure(&crashes, o, "c:")
+			}
 		case logline.KindReport:
+			if why := e.suspectReport(o); why != "" {
+				e.suspect(why)
+				continue
+			}
 			switch {
 			case ev.Status == logline.StatusTimeout:
+				e.rec.Plat.MaxTO = max(e.rec.Plat.MaxTO, round2(ev.DurationMs/1000))
 				e.failure(&timeouts, o, "t:")
 			case ev.Status == logline.StatusError && ev.ErrorType != "":
 				e.failure(&crashes, o, "c:")
@@ -118,22 +138,37 @@ func (e *fnEval) apply() {
 // report feeds one REPORT to the duration, cold start, memory and cost detectors.
 func (e *fnEval) report(o *Observation) {
 	ev := &o.Event
+	if e.rec.Dep.Accept {
+		e.acceptNew(o, "accepted by the operator")
+	}
 	if v := streamVersion(o.LogStream); v != "" && supersedes(v, e.rec.Version) {
 		if e.rec.Version != "" {
-			e.relearn(o, v)
+			e.deployed(o, v)
 		}
 		e.rec.Version = v
 	}
+	e.deployAge(o)
+	e.invocation(o)
 	if ev.ColdStart() {
 		e.rec.ColdN++
 		e.coldStart(o)
 	} else {
 		e.rec.WarmN++
+		e.rec.Plat.MaxMs = max(e.rec.Plat.MaxMs, round2(ev.DurationMs))
+		// A timed-out or crashed invocation's duration is the timeout or
+		// the moment of the crash, not the function's speed: it is
+		// alerted as what it is and kept out of the sustained and deploy
+		// statistics (the window rule keeps its behaviour).
 		e.warm(o)
+		if !e.failed(ev) {
+			e.sustained(o)
+			e.deployCompare(o)
+		}
 	}
 	if ev.HasMemory && ev.MemorySizeMB > 0 {
 		e.rec.MemMB, e.rec.MemUsed = ev.MemorySizeMB, ev.MaxMemoryUsedMB
 		e.memory(o)
+		e.deployMemory(o)
 	}
 	e.cost(o)
 }
@@ -194,6 +229,7 @@ func (e *fnEval) flush(b *burst, typ, severity string) {
 	a := e.alert(typ, severity, b.first, "")
 	a.Summary = fmt.Sprintf("%d %s of %s %s", b.n, inv, e.p.in.Function, what)
 	a.Value, a.Unit, a.Samples = float64(b.n), "invocations", b.n
+	a.Rule, a.Window, a.Observed = "every_occurrence", "batch", float64(b.n)
 	a.RequestIDs = b.ids
 	a.WindowStart = b.first.Time.UTC()
 	e.alerts = append(e.alerts, a)
@@ -233,6 +269,7 @@ func (e *fnEval) memory(o *Observation) {
 		a.Summary = fmt.Sprintf("max memory used %d MB of %d MB (%.4g %% ≥ threshold %.4g %%)",
 			ev.MaxMemoryUsedMB, ev.MemorySizeMB, round2(pct), e.th.MemoryPercent)
 		a.Value, a.Baseline, a.Unit, a.Samples = round2(pct), e.th.MemoryPercent, "%", 1
+		a.Rule, a.Window, a.Expected, a.Observed = "memory_percent", "1 REPORT", e.th.MemoryPercent, round2(pct)
 		a.RequestIDs = nonEmpty(ev.RequestID)
 		e.alerts = append(e.alerts, a)
 		return
@@ -249,6 +286,7 @@ func (e *fnEval) memory(o *Observation) {
 	a.Summary = fmt.Sprintf("max memory used back to %.0f %% of %d MB (peak %.0f %%, %d reports over the threshold since %s)",
 		pct, ev.MemorySizeMB, inc.Peak, inc.N, clock(fromMs(inc.Since)))
 	a.Value, a.Baseline, a.Unit, a.Samples = round2(pct), e.th.MemoryPercent, "%", inc.N
+	a.Rule, a.Window, a.Expected, a.Observed = "memory_percent", fmtDuration(e.th.MemoryResolveAfter), e.th.MemoryPercent, round2(pct)
 	a.WindowStart = fromMs(inc.Since)
 	e.alerts = append(e.alerts, a)
 	*inc = incident{}

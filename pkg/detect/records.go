@@ -33,6 +33,7 @@ func (x *fnRecord) encode(w *enc) {
 	w.ewma(&c.Spend)
 	w.ewma(&c.Rate)
 	w.incident(&c.Inc)
+	x.encodeV2(w)
 }
 
 func (x *fnRecord) decode(r *dec) {
@@ -59,6 +60,9 @@ func (x *fnRecord) decode(r *dec) {
 	r.ewma(&c.Spend)
 	r.ewma(&c.Rate)
 	r.incident(&c.Inc)
+	if r.ver >= formatV2 {
+		x.decodeV2(r)
+	}
 }
 
 func (x *ipRecord) encode(w *enc) {

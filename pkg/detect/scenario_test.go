@@ -1,6 +1,8 @@
 package detect_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/logwarden/logwarden/internal/eval"
 	"github.com/logwarden/logwarden/internal/simulate"
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 	"github.com/logwarden/logwarden/pkg/detect"
@@ -42,7 +45,8 @@ type expectedAlert struct {
 }
 
 // TestScenarios walks testdata/scenarios/<name>/: events.json (decoded
-// DATA_MESSAGE documents), optional thresholds.json, expected.json.
+// DATA_MESSAGE documents; events.json.gz for the longer traces of
+// detection v2), optional thresholds.json, expected.json.
 func TestScenarios(t *testing.T) {
 	if *update {
 		writeScenarios(t)
@@ -53,8 +57,8 @@ func TestScenarios(t *testing.T) {
 	for _, d := range dirs {
 		t.Run(d.Name(), func(t *testing.T) {
 			dir := filepath.Join(scenarioDir, d.Name())
-			var batches []cwlogs.Batch
-			readJSON(t, filepath.Join(dir, "events.json"), &batches)
+			batches, err := eval.ReadEvents(dir)
+			require.NoError(t, err)
 			var items []store.Item
 			if _, err := os.Stat(filepath.Join(dir, "thresholds.json")); err == nil {
 				items, err = thresholds.LoadFile(filepath.Join(dir, "thresholds.json"))
@@ -171,9 +175,26 @@ func writeScenarios(t *testing.T) {
 		}
 		events, err := json.Marshal(batches)
 		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "events.json"), append(events, '\n'), 0o644))
+		writeEvents(t, dir, append(events, '\n'))
 		exp, err := json.MarshalIndent(got, "", "  ")
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "expected.json"), append(exp, '\n'), 0o644))
 	}
+}
+
+// writeEvents keeps a folder's format: events.json where it exists (the
+// first scenarios), gzip for new folders (a week of traffic is megabytes
+// of JSON and a tenth of it compressed).
+func writeEvents(t *testing.T, dir string, events []byte) {
+	if _, err := os.Stat(filepath.Join(dir, "events.json")); err == nil {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "events.json"), events, 0o644))
+		return
+	}
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	require.NoError(t, err)
+	_, err = zw.Write(events)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "events.json.gz"), buf.Bytes(), 0o644))
 }

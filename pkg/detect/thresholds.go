@@ -30,6 +30,21 @@ type Thresholds struct {
 	CostMinWindows  int           `attr:"cost_min_windows" unit:"windows"`
 	Architecture    string        `attr:"architecture" unit:"x86_64|arm64"`
 
+	// Sustained duration shifts (CUSUM on bucket means of ln ms), deploys,
+	// invocation surges and platform-line checks (detection v2).
+	DurationBucket     time.Duration `attr:"duration_bucket" unit:"duration"`
+	DurationCusumK     float64       `attr:"duration_cusum_k" unit:"sigma"`
+	DurationCusumH     float64       `attr:"duration_cusum_h" unit:"sigma"`
+	DurationShiftRatio float64       `attr:"duration_shift_ratio" unit:"x"`
+	DeployRatio        float64       `attr:"deploy_ratio" unit:"x"`
+	DeployMinSamples   int           `attr:"deploy_min_samples" unit:"invocations"`
+	DeployAcceptAfter  time.Duration `attr:"deploy_accept_after" unit:"duration"`
+	SurgeRatio         float64       `attr:"surge_ratio" unit:"x"`
+	SurgeMinExtra      int           `attr:"surge_min_extra" unit:"invocations"`
+	SurgeWindow        time.Duration `attr:"surge_window" unit:"duration"`
+	SurgeMinHours      int           `attr:"surge_min_hours" unit:"hours"`
+	PlatformConfirm    int           `attr:"platform_confirm" unit:"REPORTs"`
+
 	// Authentication abuse.
 	BruteForceFailures  int           `attr:"brute_force_failures" unit:"failures"`
 	BruteForceWindow    time.Duration `attr:"brute_force_window" unit:"duration"`
@@ -72,6 +87,7 @@ const (
 var AlertTypes = []string{
 	TypeDuration, TypeColdStart, TypeMemory, TypeTimeout, TypeCrash,
 	TypeCost, TypeBruteForce, TypeCredentialStuffing, TypeAccountCompromise,
+	TypeSurge,
 }
 
 // Defaults returns the built-in thresholds. Each number is chosen from what
@@ -111,6 +127,31 @@ func Defaults() Thresholds {
 		CostMinWindows:  24,
 		Architecture:    ArchX86,
 
+		// Sustained shifts: 5-minute buckets; a CUSUM that forgets 0.75
+		// sigma per bucket and alerts at 8 sigma of accumulated evidence
+		// (Siegmund: ~8*10^5 buckets between false alarms on independent
+		// noise; a 2-sigma shift per bucket found in ~7 buckets).
+		DurationBucket:     5 * time.Minute,
+		DurationCusumK:     0.75,
+		DurationCusumH:     8,
+		DurationShiftRatio: 1.3,
+		// A new version is compared with the previous one's baseline after
+		// 10 warm invocations; a deliberate change is the new normal after a
+		// day (or `logwarden baselines accept`).
+		DeployRatio:       1.5,
+		DeployMinSamples:  10,
+		DeployAcceptAfter: 24 * time.Hour,
+		// Surges: 10x the seasonal rate over 5 (or 10) minutes and at
+		// least 20 extra invocations (a recursive loop or flood, whatever
+		// it costs; fewer is a user's script, not an incident).
+		SurgeRatio:    10,
+		SurgeMinExtra: 20,
+		SurgeWindow:   5 * time.Minute,
+		SurgeMinHours: 6,
+		// A memory size the function never had is believed after 3 REPORTs
+		// in a row (and a minute) show it.
+		PlatformConfirm: 3,
+
 		// fail2ban bans at 5 failures in 10 min and is the classic source of
 		// NAT false positives (fail2ban#779, #4199); twice that in the same
 		// window keeps a busy office quiet and still catches any tool.
@@ -142,6 +183,7 @@ func Defaults() Thresholds {
 		Cooldown: map[string]time.Duration{
 			TypeDuration: 30 * time.Minute, TypeColdStart: time.Hour, TypeMemory: 24 * time.Hour,
 			TypeTimeout: 24 * time.Hour, TypeCrash: 48 * time.Hour, TypeCost: time.Hour,
+			TypeSurge:      time.Hour,
 			TypeBruteForce: time.Hour, TypeCredentialStuffing: time.Hour, TypeAccountCompromise: 24 * time.Hour,
 		},
 		Renotify: 24 * time.Hour,
@@ -195,6 +237,7 @@ func (t Thresholds) sane() Thresholds {
 	fixD(&t.CompromiseWindow, d.CompromiseWindow)
 	fixD(&t.BlockBase, d.BlockBase)
 	fixD(&t.BlockMax, d.BlockMax)
+	t.saneV2(d)
 	if t.Architecture != ArchARM64 {
 		t.Architecture = ArchX86
 	}
@@ -207,4 +250,56 @@ func (t Thresholds) pricePerGBs() float64 {
 		return PriceARM64PerGBs
 	}
 	return PriceX86PerGBs
+}
+
+// saneV2 is sane for the detection v2 settings.
+func (t *Thresholds) saneV2(d Thresholds) {
+	if t.DurationBucket < time.Minute || t.DurationBucket > time.Hour {
+		t.DurationBucket = d.DurationBucket
+	}
+	if !(t.DurationCusumK >= 0) {
+		t.DurationCusumK = d.DurationCusumK
+	}
+	if !(t.DurationCusumH > 0) {
+		t.DurationCusumH = d.DurationCusumH
+	}
+	if !(t.DurationShiftRatio >= 1) {
+		t.DurationShiftRatio = d.DurationShiftRatio
+	}
+	if !(t.DeployRatio > 1) {
+		t.DeployRatio = d.DeployRatio
+	}
+	if t.DeployMinSamples < 1 || t.DeployMinSamples > 1<<20 {
+		t.DeployMinSamples = d.DeployMinSamples
+	}
+	if t.DeployAcceptAfter <= 0 {
+		t.DeployAcceptAfter = d.DeployAcceptAfter
+	}
+	if !(t.SurgeRatio > 1) {
+		t.SurgeRatio = d.SurgeRatio
+	}
+	if t.SurgeMinExtra < 1 || t.SurgeMinExtra > 1<<30 {
+		t.SurgeMinExtra = d.SurgeMinExtra
+	}
+	if t.SurgeWindow < time.Minute || t.SurgeWindow > surgeMinutes*time.Minute {
+		t.SurgeWindow = d.SurgeWindow
+	}
+	if t.SurgeMinHours < 1 || t.SurgeMinHours > 1<<20 {
+		t.SurgeMinHours = d.SurgeMinHours
+	}
+	if t.PlatformConfirm < 1 || t.PlatformConfirm > 100 {
+		t.PlatformConfirm = d.PlatformConfirm
+	}
+}
+
+// shiftRatio and deployRatio are the ratios the sustained and deploy rules
+// need: their own setting, scaled up with duration_ratio when an operator
+// raised it above its default (a function tuned to alert only at 20x is
+// not paged for a 9x shift by the longer rules either).
+func (t Thresholds) shiftRatio() float64 {
+	return max(t.DurationShiftRatio, t.DurationShiftRatio*t.DurationRatio/Defaults().DurationRatio)
+}
+
+func (t Thresholds) deployRatio() float64 {
+	return max(t.DeployRatio, t.DeployRatio*t.DurationRatio/Defaults().DurationRatio)
 }

@@ -41,6 +41,24 @@ type BaselineView struct {
 	InvPerWindow     float64 `json:"invocations_per_window"`
 	CostWindows      int     `json:"cost_windows"`
 	CostAlerting     bool    `json:"cost_alerting"`
+
+	// Seasonal profile (detection v2): invocations per hour and the usual
+	// warm duration for each hour of the day (UTC), and the day-of-week
+	// factor (Sunday first) the invocation profile is multiplied by.
+	InvPerHourByHour []float64 `json:"invocations_per_hour_by_hour,omitempty"`
+	DayOfWeekFactor  []float64 `json:"day_of_week_factor,omitempty"`
+	DurationByHourMs []float64 `json:"duration_ms_by_hour,omitempty"`
+	ProfileHours     int       `json:"profile_hours"`
+	SustainedCUSUM   float64   `json:"sustained_cusum"`
+	SurgeAlerting    bool      `json:"surge_alerting"`
+	// A deploy under comparison with the previous version's baseline.
+	DeployFrom   string    `json:"deploy_from,omitempty"`
+	DeployTo     string    `json:"deploy_to,omitempty"`
+	DeployedAt   time.Time `json:"deployed_at,omitzero"`
+	DeployPrevMs float64   `json:"deploy_previous_centre_ms,omitempty"`
+	// Platform lines that contradicted the function and were ignored.
+	SuspectLines  int    `json:"suspect_lines"`
+	SuspectReason string `json:"suspect_reason,omitempty"`
 }
 
 // z95 is the standard normal 95th percentile.
@@ -81,5 +99,38 @@ func DescribeBaseline(data []byte) (BaselineView, error) {
 	for _, s := range r.Ring {
 		v.RecentMs = append(v.RecentMs, s.D)
 	}
+	describeV2(&r, &v)
 	return v, nil
+}
+
+// describeV2 fills the detection v2 part of the view.
+func describeV2(r *fnRecord, v *BaselineView) {
+	if len(r.Rates.Hod) == 24 {
+		v.InvPerHourByHour = make([]float64, 24)
+		for h, x := range r.Rates.Hod {
+			v.InvPerHourByHour[h] = round2(x)
+		}
+		v.DayOfWeekFactor = make([]float64, len(r.Rates.Dow))
+		for d, x := range r.Rates.Dow {
+			v.DayOfWeekFactor[d] = round2(x)
+		}
+	}
+	if r.Sus.Level.N > 0 {
+		v.DurationByHourMs = make([]float64, 24)
+		for h := range v.DurationByHourMs {
+			off := 0.0
+			if len(r.Sus.Hod) == 24 {
+				off = r.Sus.Hod[h]
+			}
+			v.DurationByHourMs[h] = round2(math.Exp(r.Sus.Level.M + off))
+		}
+	}
+	v.ProfileHours, v.SustainedCUSUM, v.SurgeAlerting = r.Rates.Hours, round2(r.Sus.S), r.Rates.Inc.Active
+	if d := &r.Dep; d.At > 0 {
+		v.DeployFrom, v.DeployTo, v.DeployedAt = orDash(d.From), d.To, fromMs(d.At)
+		if d.Warm.N > 0 {
+			v.DeployPrevMs = round2(d.Warm.centre())
+		}
+	}
+	v.SuspectLines, v.SuspectReason = r.Plat.Suspect, r.Plat.Why
 }

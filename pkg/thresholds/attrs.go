@@ -245,6 +245,8 @@ func check(name string, v any) error {
 			hi = 32
 		case "brute_force_failures", "distributed_min_ips", "distributed_failures", "stuffing_failures", "stuffing_users":
 			hi = 256
+		case "platform_confirm":
+			hi = 100
 		}
 		if x < lo || x > hi {
 			return fmt.Errorf("must be between %d and %d, got %d", lo, hi, x)
@@ -262,6 +264,12 @@ func check(name string, v any) error {
 		if name == "cost_window" && (x < time.Minute || x > 24*time.Hour) {
 			return fmt.Errorf("must be between 1m and 24h, got %s", x)
 		}
+		if name == "duration_bucket" && (x < time.Minute || x > time.Hour) {
+			return fmt.Errorf("must be between 1m and 1h, got %s", x)
+		}
+		if name == "surge_window" && (x < time.Minute || x > 10*time.Minute) {
+			return fmt.Errorf("must be between 1m and 10m, got %s", x)
+		}
 	case string:
 		return checkString(name, x)
 	case []string:
@@ -272,9 +280,17 @@ func check(name string, v any) error {
 
 func checkFloat(name string, x float64) error {
 	switch name {
-	case "duration_ratio", "init_ratio", "cost_ratio":
+	case "duration_ratio", "init_ratio", "cost_ratio", "deploy_ratio", "surge_ratio":
 		if x <= 1 {
 			return fmt.Errorf("must be > 1, got %v", x)
+		}
+	case "duration_shift_ratio":
+		if x < 1 {
+			return fmt.Errorf("must be >= 1, got %v", x)
+		}
+	case "duration_cusum_h":
+		if x <= 0 {
+			return fmt.Errorf("must be > 0, got %v", x)
 		}
 	case "memory_percent":
 		if x <= 0 || x > 100 {
