@@ -9,58 +9,60 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/logwarden/logwarden/pkg/detect"
 	"github.com/logwarden/logwarden/pkg/store"
 	"github.com/logwarden/logwarden/pkg/store/open"
 )
 
-// `logwarden baselines accept FUNCTION...` and the seasonal profile of
-// `logwarden baselines FUNCTION` (detection v2). Neither is registered
-// here: the CLI's dispatcher is being reworked, so the integrator wires
-// runBaselinesAccept as the `accept` subcommand of `baselines` and calls
-// printProfile after printBaseline.
+// `logwarden baselines accept FUNCTION...` and the seasonal profile shown
+// by `logwarden baselines FUNCTION` (detection v2).
 
-const baselinesAcceptUsage = `usage: logwarden baselines accept [--store PATH|dynamodb] FUNCTION...
+func init() { registerSub("baselines", newBaselinesAcceptCmd) }
 
-Makes each function's current behaviour its baseline: a deliberate change
-(a slower version, a memory size, longer cold starts) stops alerting. The
-next batch of the function resolves its open duration or cold start
-incident with a RESOLVED note "accepted by the operator", and a pending
-deploy comparison ends (otherwise a new version becomes the normal after
-deploy_accept_after, 24 h by default).`
-
-// runBaselinesAccept is `logwarden baselines accept`.
-func runBaselinesAccept(args []string, stdout, stderr io.Writer) int {
-	f, fs, ok := parseStateFlags("baselines accept", baselinesAcceptUsage, args, stderr, nil)
-	if !ok {
-		return 2
+func newBaselinesAcceptCmd(o cliIO) *cobra.Command {
+	var store, stack string
+	cmd := &cobra.Command{
+		Use:   "accept [flags] FUNCTION...",
+		Short: "make each function's current behaviour its baseline",
+		Long: "Makes each function's current behaviour its baseline: a deliberate change\n" +
+			"(a slower version, a memory size, longer cold starts) stops alerting. The\n" +
+			"next batch of the function resolves its open duration or cold start\n" +
+			"incident with a RESOLVED note \"accepted by the operator\", and a pending\n" +
+			"deploy comparison ends (otherwise a new version becomes the normal after\n" +
+			"deploy_accept_after, 24 h by default).",
+		Args: minArgs(1, "at least one FUNCTION"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBaselinesAccept(cmd.Context(), open.Options{StorePath: store, Stack: stack, ReadOnly: store != "dynamodb"}, args, o)
+		},
 	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return 2
-	}
-	ctx := context.Background()
-	stores, err := open.FromEnv(ctx, open.Options{StorePath: f.store})
+	cmd.Flags().StringVar(&store, "store", "", "embedded store file `PATH` (must exist), or \"dynamodb\"")
+	cmd.Flags().StringVar(&stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
+	return cmd
+}
+
+// runBaselinesAccept accepts each function in turn; a function that fails
+// does not stop the others, and the command then exits 1.
+func runBaselinesAccept(ctx context.Context, opts open.Options, fns []string, o cliIO) error {
+	stores, err := open.FromEnv(ctx, opts)
 	if err != nil {
-		fmt.Fprintln(stderr, "logwarden baselines accept:", err)
-		return 1
+		return err
 	}
 	defer stores.Close()
-	now, err := f.now()
-	if err != nil {
-		fmt.Fprintln(stderr, "logwarden baselines accept:", err)
-		return 2
-	}
-	code := 0
-	for _, fn := range fs.Args() {
-		if err := acceptBaseline(ctx, stores.State, fn, now); err != nil {
-			fmt.Fprintf(stderr, "logwarden baselines accept: %s: %v\n", fn, err)
-			code = 1
+	failed := 0
+	for _, fn := range fns {
+		if err := acceptBaseline(ctx, stores.State, fn, time.Now()); err != nil {
+			fmt.Fprintf(o.stderr, "logwarden baselines accept: %s: %v\n", fn, err)
+			failed++
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: accepted; its next batch makes the current behaviour the baseline\n", fn)
+		fmt.Fprintf(o.stdout, "%s: accepted; its next batch makes the current behaviour the baseline\n", fn)
 	}
-	return code
+	if failed > 0 {
+		return exitCode(1)
+	}
+	return nil
 }
 
 // errNoBaseline reports a function the detector has not seen.

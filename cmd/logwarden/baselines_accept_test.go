@@ -102,14 +102,17 @@ func TestBaselinesAcceptCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "state.db")
 	_, stderr, code := runCLI(t, "replay", "--store", db, demoInputs[0])
 	require.Equal(t, 0, code, stderr)
-	var out, errb bytes.Buffer
-	require.Equal(t, 0, runBaselinesAccept([]string{"--store", db, "checkout"}, &out, &errb), errb.String())
-	require.Contains(t, out.String(), "checkout: accepted")
-	out.Reset()
-	errb.Reset()
-	require.Equal(t, 1, runBaselinesAccept([]string{"--store", db, "unknown-fn"}, &out, &errb))
-	require.Contains(t, errb.String(), "no baseline yet")
-	require.Equal(t, 2, runBaselinesAccept([]string{"--store", db}, &out, &errb))
+	out, errb, code := runCLI(t, "baselines", "accept", "--store", db, "checkout")
+	require.Equal(t, 0, code, errb)
+	require.Contains(t, out, "checkout: accepted")
+	_, errb, code = runCLI(t, "baselines", "accept", "--store", db, "unknown-fn")
+	require.Equal(t, 1, code)
+	require.Contains(t, errb, "no baseline yet")
+	_, _, code = runCLI(t, "baselines", "accept", "--store", db)
+	require.Equal(t, 2, code)
+	_, errb, code = runCLI(t, "baselines", "accept", "--store", filepath.Join(t.TempDir(), "missing.db"), "checkout")
+	require.Equal(t, 1, code, "a missing store path is an error, never a new file")
+	require.Contains(t, errb, "logwarden baselines accept:")
 }
 
 // TestReplayJSONExplainsEveryAlert pins issue #10.7 on the CLI contract:

@@ -137,6 +137,7 @@ func runBaselines(ctx context.Context, f *stateFlags, fns []string, o cliIO) err
 				fmt.Fprintln(o.stdout)
 			}
 			printBaseline(o.stdout, v)
+			printProfile(o.stdout, v)
 		}
 	}
 	if len(want) > 0 {
