@@ -85,7 +85,9 @@ func newPlan(in Input) *plan {
 			j := int32(len(p.auth))
 			a := authObs{o: o, ip: -1, user: -1, nextIP: -1, nextUser: -1}
 			fail := o.Event.Kind == logline.KindAuthFailure
-			if o.Event.IP.IsValid() {
+			// The event still counts for its user; only the address is
+			// never made a culprit (one predicate for every auth detector).
+			if culprit(o.Event.IP) {
 				id, pre := ipIdentity(o.Event.IP)
 				k, ok := ipIdx[id]
 				if !ok {
