@@ -96,6 +96,7 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 		}
 		failed = true
 		rec.Fails = push(rec.Fails, authHit{T: t, E: user, R: o.Event.RequestID}, maxFailRing)
+		forgetOldIDs(rec.Fails)
 		if p.failUsersOK && user != "" {
 			p.failUsers[user] = struct{}{}
 		}
@@ -112,7 +113,7 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	rec.remember(p.in.BatchID)
 	last := max(lastHit(rec.Fails)+maxDur(th.BruteForceWindow, th.StuffingWindow, th.CompromiseWindow).Milliseconds(),
 		rec.Crossed+th.CompromiseWindow.Milliseconds())
-	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetIP), Expires: fromMs(last), Alerts: alerts, Note: note}, true
 }
 
 // ipBruteForce: BruteForceFailures failures from one address within

@@ -100,7 +100,7 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	// Keep the entry a BlockMax past its block so a relapse is recognised
 	// as a repeat offence.
 	exp := max(rec.Until, lastFail(rec.Fails)+win) + th.BlockMax.Milliseconds()
-	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(exp), Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetBlock), Expires: fromMs(exp), Note: note}, true
 }
 
 func lastFail(ts []int64) int64 {

@@ -41,7 +41,7 @@ type Update struct {
 const (
 	prefixFunction = "fn#"    // baselines, memory, cost windows, incident flags
 	prefixIP       = "ip#"    // ip#<function>#<ip or v6 /64>: failure window, users tried
-	prefixUser     = "user#"  // user#<function>#<user>: failures across IPs
+	prefixUser     = "user#"  // user#<function>#<hash of user>: failures across IPs
 	prefixBlock    = "block#" // block#<ip or v6 /64>: blocklist entry, all functions
 )
 
@@ -91,6 +91,7 @@ func Evaluate(in Input, state map[string][]byte) (Result, error) {
 		return Result{}, fmt.Errorf("detect: input without a function (log group %q)", in.LogGroup)
 	}
 	in.Thresholds = in.Thresholds.sane()
+	in.Observations = boundInput(in.Observations)
 	p := newPlan(in)
 	targets := p.selected(in.Only)
 	// All records are encoded into one buffer, sized for their old size

@@ -1,8 +1,6 @@
 package detect
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/netip"
 	"slices"
 	"strings"
@@ -48,6 +46,7 @@ type authObs struct {
 // and the first and last of its auth events.
 type entity struct {
 	name        string
+	id          string // users: hash of the whole name, naming the record
 	fails       int
 	events      int
 	first, last int32
@@ -108,7 +107,8 @@ func newPlan(in Input) *plan {
 				if !ok {
 					k = int32(len(p.users))
 					userIdx[u] = k
-					p.users = append(p.users, entity{name: u, first: j, last: -1})
+					display, id := userIdentity(u)
+					p.users = append(p.users, entity{name: display, id: id, first: j, last: -1})
 				}
 				a.user = k
 				if e := &p.users[k]; e.last >= 0 {
@@ -178,7 +178,7 @@ func (p *plan) plan() {
 		add(kindIP, k, prefixIP, fn, "#", p.ips[k].name)
 	}
 	for _, k := range users {
-		add(kindUser, k, prefixUser, fn, "#", p.users[k].name)
+		add(kindUser, k, prefixUser, fn, "#", p.users[k].id)
 	}
 	for _, k := range ips {
 		if p.ips[k].fails > 0 {
@@ -274,20 +274,13 @@ func entityIP(ip netip.Addr) string {
 	return string(appendIPName(nil, id, v6))
 }
 
-// maxUserKey keeps state keys well below DynamoDB's 2 KB key limit; longer
-// (hostile) user names are truncated and made unique by a hash.
-const maxUserKey = 128
-
 // entityUser is the counting identity of a user name: trimmed and lower-cased
-// (login names and e-mail addresses are case-insensitive in practice).
+// (login names and e-mail addresses are case-insensitive in practice). Its
+// record is named by a hash of it and it is shown capped (userIdentity).
 func entityUser(u string) string {
 	u = strings.ToLower(strings.TrimSpace(u))
 	if u == "" || u == "-" {
 		return ""
-	}
-	if len(u) > maxUserKey {
-		sum := sha256.Sum256([]byte(u))
-		u = strings.ToValidUTF8(u[:maxUserKey-17], "") + "~" + hex.EncodeToString(sum[:8])
 	}
 	return u
 }

@@ -42,6 +42,7 @@ func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 		}
 		failed = true
 		rec.Fails = push(rec.Fails, authHit{T: t, E: ip, R: o.Event.RequestID}, maxFailRing)
+		forgetOldIDs(rec.Fails)
 		if a, ok := p.distributed(&rec, o); ok {
 			alerts = append(alerts, a)
 		}
@@ -51,7 +52,7 @@ func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 	}
 	rec.remember(p.in.BatchID)
 	last := max(lastHit(rec.Fails)+th.DistributedWindow.Milliseconds(), rec.Crossed+th.CompromiseWindow.Milliseconds())
-	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetUser), Expires: fromMs(last), Alerts: alerts, Note: note}, true
 }
 
 // distributed is the per-user brute force (Elastic's multi-source rule):
