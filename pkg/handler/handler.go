@@ -91,13 +91,16 @@ func (h *Handler) run(ctx context.Context, batches []cwlogs.Batch, sum *Summary,
 			sum.Skipped++
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("batch %s/%s: %w", b.LogGroup, b.LogStream, err)
-		}
+		// A batch whose state was written in part still has the alerts of
+		// the records that were: they are delivered (or parked) before the
+		// error makes Lambda retry, and the retry does not raise them again.
 		for _, a := range res.Alerts {
 			h.logAlert(b, a)
 		}
 		*alerts = append(*alerts, res.Alerts...)
+		if err != nil {
+			return fmt.Errorf("batch %s/%s: %w", b.LogGroup, b.LogStream, err)
+		}
 		h.Log.WithFields(logrus.Fields{
 			"log_group": b.LogGroup, "log_stream": b.LogStream, "batch_id": pipeline.BatchID(b),
 			"events": res.Events, "alerts": len(res.Alerts), "state_reads": res.KeysRead,
