@@ -83,7 +83,15 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	var alerts []Alert
-	failed := false
+	// Attempts the tally kept before the address had a record written.
+	seedF, seedS := p.seed(true, t.ent, max(lastHit(rec.Fails), lastHit(rec.Succ)))
+	for _, h := range seedF {
+		rec.Fails = push(rec.Fails, h, maxFailRing)
+	}
+	for _, h := range seedS {
+		rec.Succ = push(rec.Succ, h, maxSuccRing)
+	}
+	failed := len(seedF) > 0
 	p.failUsersOK = false
 	p.ipEvents(t.ent, func(o *Observation, user string) {
 		t := ms(o.Time)

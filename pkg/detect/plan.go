@@ -2,7 +2,6 @@ package detect
 
 import (
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/logwarden/logwarden/pkg/logline"
@@ -25,6 +24,12 @@ type plan struct {
 	targets []target  // the records the batch touches, in Keys order
 	// buf holds the encoded records of one Evaluate back to back.
 	buf []byte
+	// The function's tally as this batch leaves it (see tally.go).
+	tally     tallyRecord
+	tallied   bool // loadTally ran
+	tallySeen bool // the stored tally had applied this batch already
+	tallyNote string
+	tallyData []byte
 	// Scratch of the auth detectors (valid until their next call).
 	hits     []authHit
 	counts   []Count
@@ -47,6 +52,9 @@ type authObs struct {
 type entity struct {
 	name        string
 	id          string // users: hash of the whole name, naming the record
+	fp          uint64 // identity in the tally
+	tally       int32  // index of its tally entry, -1 for none
+	exact       bool   // written to its own records this batch
 	fails       int
 	events      int
 	first, last int32
@@ -92,7 +100,7 @@ func newPlan(in Input) *plan {
 				if !ok {
 					k = int32(len(p.ips))
 					ipIdx[id] = k
-					p.ips = append(p.ips, entity{first: j, last: -1})
+					p.ips = append(p.ips, entity{first: j, last: -1, tally: -1})
 					names = appendIPName(names, id, pre)
 					nameEnd = append(nameEnd, len(names))
 				}
@@ -108,7 +116,7 @@ func newPlan(in Input) *plan {
 					k = int32(len(p.users))
 					userIdx[u] = k
 					display, id := userIdentity(u)
-					p.users = append(p.users, entity{name: display, id: id, first: j, last: -1})
+					p.users = append(p.users, entity{name: display, id: id, fp: entityFP('u', id), first: j, last: -1, tally: -1})
 				}
 				a.user = k
 				if e := &p.users[k]; e.last >= 0 {
@@ -122,6 +130,7 @@ func newPlan(in Input) *plan {
 	all, from := string(names), 0
 	for k, end := range nameEnd {
 		p.ips[k].name, from = all[from:end], end
+		p.ips[k].fp = entityFP('i', p.ips[k].name)
 	}
 	p.plan()
 	return p
@@ -155,24 +164,44 @@ func appendIPName(b []byte, id netip.Addr, v6 bool) []byte {
 	return id.AppendTo(b)
 }
 
-// plan picks the tracked entities and lays out the targets and their keys
-// (built in one buffer: one allocation for all of them).
+// plan lays out the targets the batch touches before any state is read:
+// the function record and the tally. The exact records of promoted
+// entities follow once the tally is known (addExact).
 func (p *plan) plan() {
 	fn := p.in.Function
-	ips, users := topEntities(p.ips), topEntities(p.users)
-	n := 1 + 2*len(ips) + len(users)
-	kb := make([]byte, 0, n*(len(prefixFunction)+len(fn)+24))
+	if p.hasPerf {
+		p.targets = append(p.targets, target{kind: kindFunction, ent: -1, key: prefixFunction + fn})
+	}
+	if p.hasAuth {
+		p.targets = append(p.targets, target{kind: kindTally, ent: -1, key: prefixTally + fn})
+	}
+}
+
+// addExact appends the targets of the exact entities (loadTally chose
+// them), their keys built in one buffer: one allocation for all of them.
+func (p *plan) addExact() {
+	fn := p.in.Function
+	var ips, users []int32
+	for k := range p.ips {
+		if p.ips[k].exact {
+			ips = append(ips, int32(k))
+		}
+	}
+	for k := range p.users {
+		if p.users[k].exact {
+			users = append(users, int32(k))
+		}
+	}
+	n := 2*len(ips) + len(users)
+	kb := make([]byte, 0, n*(len(prefixUser)+len(fn)+34))
 	ends := make([]int, 0, n)
-	p.targets = make([]target, 0, n)
+	first := len(p.targets)
 	add := func(kind byte, ent int32, parts ...string) {
 		for _, s := range parts {
 			kb = append(kb, s...)
 		}
 		ends = append(ends, len(kb))
 		p.targets = append(p.targets, target{kind: kind, ent: ent})
-	}
-	if p.hasPerf {
-		add(kindFunction, -1, prefixFunction, fn)
 	}
 	for _, k := range ips {
 		add(kindIP, k, prefixIP, fn, "#", p.ips[k].name)
@@ -181,30 +210,14 @@ func (p *plan) plan() {
 		add(kindUser, k, prefixUser, fn, "#", p.users[k].id)
 	}
 	for _, k := range ips {
-		if p.ips[k].fails > 0 {
+		if p.ips[k].fails > 0 || len(p.tally.IPs[p.ips[k].tally].Fails) > 0 {
 			add(kindBlock, k, prefixBlock, p.ips[k].name)
 		}
 	}
 	all, from := string(kb), 0
 	for i, end := range ends {
-		p.targets[i].key, from = all[from:end], end
+		p.targets[first+i].key, from = all[from:end], end
 	}
-}
-
-// topEntities returns the indexes of the maxEntities busiest entities (most
-// failures, then first seen), in first-seen order.
-func topEntities(list []entity) []int32 {
-	idx := make([]int32, len(list))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	if len(idx) <= maxEntities {
-		return idx
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return list[b].fails - list[a].fails })
-	idx = idx[:maxEntities]
-	slices.Sort(idx)
-	return idx
 }
 
 // selected lists the targets, restricted to only when it is non-nil.

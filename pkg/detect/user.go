@@ -31,7 +31,11 @@ func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 	rec.User = rest
 	th := &p.in.Thresholds
 	var alerts []Alert
-	failed := false
+	seedF, _ := p.seed(false, t.ent, lastHit(rec.Fails))
+	for _, h := range seedF {
+		rec.Fails = push(rec.Fails, h, maxFailRing)
+	}
+	failed := len(seedF) > 0
 	p.userEvents(t.ent, func(o *Observation, ip string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {

@@ -12,8 +12,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/logwarden/logwarden/internal/wait"
@@ -116,22 +114,22 @@ type batchEvents struct {
 
 // evaluate drops the events the stream's seen record lists, then runs the
 // optimistic-locking loop: read the records, evaluate, write each
-// conditionally; keys that lost a race are re-read and re-evaluated alone.
-// Alerts are kept only from records whose write won, so a lost race never
-// sends an alert computed from stale state; and they are kept from every
-// record that was written even when others failed, so a partial failure
-// loses no alert (the retry skips the written records by batch id).
+// conditionally; after a lost race everything is read and evaluated again
+// (the records already written skip the batch by its id, and the tally may
+// promote differently). Alerts are kept only from records whose write won,
+// so a lost race never sends an alert computed from stale state; and they
+// are kept from every record that was written even when others failed, so
+// a partial failure loses no alert (the retry skips the written records).
 func (p *Processor) evaluate(ctx context.Context, in detect.Input, ev batchEvents, now time.Time, res *Result) error {
-	// One read for the seen record and every record the whole batch could
-	// touch; the fresh events touch a subset, but for the per-batch entity
-	// cap, so a key the first read missed is read on its own.
+	// The first read takes the seen record with the function record and
+	// the tally; the exact records of promoted entities come second.
 	read := append(detect.Keys(in), ev.key)
-	recs, err := p.State.Get(ctx, read, now)
+	got, err := p.State.Get(ctx, read, now)
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
 	res.KeysRead += len(read)
-	seen := recs[ev.key]
+	seen := got[ev.key]
 	set := decodeSeen(seen.Data)
 	n := len(in.Observations)
 	in.Observations, ev.fps = fresh(in.Observations, ev, &set)
@@ -139,26 +137,15 @@ func (p *Processor) evaluate(ctx context.Context, in detect.Input, ev batchEvent
 	if len(in.Observations) == 0 {
 		return nil
 	}
-	keys := detect.Keys(in)
-	if extra := unread(keys, read); len(extra) > 0 {
-		more, err := p.State.Get(ctx, extra, now)
-		if err != nil {
-			return fmt.Errorf("read state: %w", err)
-		}
-		res.KeysRead += len(extra)
-		maps.Copy(recs, more)
-	}
 	attempts := p.MaxAttempts
 	if attempts <= 0 {
 		attempts = 8
 	}
 	for attempt := 1; attempt <= attempts; attempt++ {
 		res.Attempts = attempt
-		if attempt > 1 {
-			if recs, err = p.State.Get(ctx, keys, now); err != nil {
-				return fmt.Errorf("read state: %w", err)
-			}
-			res.KeysRead += len(keys)
+		recs, err := p.read(ctx, in, got, now, res)
+		if err != nil {
+			return err
 		}
 		conflicts, err := p.apply(ctx, in, recs, now, res)
 		if err != nil {
@@ -168,12 +155,40 @@ func (p *Processor) evaluate(ctx context.Context, in detect.Input, ev batchEvent
 			return p.markSeen(ctx, ev, seen, now, res)
 		}
 		res.Conflicts += len(conflicts)
-		in.Only, keys = conflicts, conflicts
+		got = nil
 		if err := backoff(ctx, attempt); err != nil {
 			return err
 		}
 	}
-	return fmt.Errorf("%s: %w (%d keys after %d attempts)", in.Function, ErrStateConflict, len(keys), attempts)
+	return fmt.Errorf("%s: %w (after %d attempts)", in.Function, ErrStateConflict, attempts)
+}
+
+// read returns the records Evaluate needs, reusing first (a read already
+// made of Keys) when it is not nil.
+func (p *Processor) read(ctx context.Context, in detect.Input, first map[string]store.Record, now time.Time, res *Result) (map[string]store.Record, error) {
+	recs := map[string]store.Record{}
+	get := func(keys []string) (map[string][]byte, error) {
+		var got map[string]store.Record
+		if first != nil {
+			got, first = first, nil
+		} else {
+			var err error
+			if got, err = p.State.Get(ctx, keys, now); err != nil {
+				return nil, fmt.Errorf("read state: %w", err)
+			}
+			res.KeysRead += len(keys)
+		}
+		data := make(map[string][]byte, len(got))
+		for k, r := range got {
+			recs[k] = r
+			data[k] = r.Data
+		}
+		return data, nil
+	}
+	if _, _, err := detect.AllKeys(in, get); err != nil {
+		return nil, err
+	}
+	return recs, nil
 }
 
 // apply evaluates in against recs and writes the changed records; it
@@ -250,17 +265,6 @@ func (p *Processor) markSeen(ctx context.Context, ev batchEvents, cur store.Reco
 		}
 	}
 	return fmt.Errorf("%s: %w", ev.key, ErrStateConflict)
-}
-
-// unread returns the keys of want that are not in read.
-func unread(want, read []string) []string {
-	var out []string
-	for _, k := range want {
-		if !slices.Contains(read, k) {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // fresh returns the observations (and their fingerprints) that set does not
