@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -186,4 +187,92 @@ func TestPartialWriteFailureUnderRIE(t *testing.T) {
 		s.faults.set()
 		require.Len(t, s.slack.accepted(), posts)
 	})
+}
+
+// hangingSlack is a webhook that, while hung, accepts requests and never
+// answers (until the client gives up); otherwise it records them.
+type hangingSlack struct {
+	mu    sync.Mutex
+	hung  bool
+	tries int
+	posts []string
+}
+
+func (h *hangingSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	h.tries++
+	hung := h.hung
+	if !hung {
+		h.posts = append(h.posts, string(body))
+	}
+	h.mu.Unlock()
+	if hung {
+		<-r.Context().Done()
+		return
+	}
+	_, _ = w.Write([]byte("ok"))
+}
+
+func (h *hangingSlack) set(hung bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.hung = hung
+}
+
+func (h *hangingSlack) accepted() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.posts...)
+}
+
+// TestHangingSlackNeverStallsTheProcessorUnderRIE pins issue #9's stall:
+// with a Slack that accepts connections and never answers, every
+// invocation answers before its 8 s timeout (they used to end in "Task
+// timed out", which the emulator returns as an errorMessage body), the
+// email goes out, the Slack alert is parked, and
+// it reaches Slack once Slack answers again.
+func TestHangingSlackNeverStallsTheProcessorUnderRIE(t *testing.T) {
+	rie := testenv.Require(t, testenv.RIE)
+	ddbURL := testenv.Require(t, testenv.DynamoDB)
+	sesURL := testenv.Require(t, testenv.SES)
+	bootstrap := buildBootstrap(t)
+	stateTable, configTable, _ := tables(t, ddbURL)
+	slack := &hangingSlack{hung: true}
+	slackSrv := newServer(t, slack)
+	ses := testenv.Mailbox{Endpoint: sesURL}
+	recipient := "oncall+" + stateTable + "@example.com"
+	env := []string{
+		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true",
+		"AWS_ENDPOINT_URL_DYNAMODB=" + ddbURL, "AWS_ENDPOINT_URL_SESV2=" + sesURL,
+		"AWS_LAMBDA_FUNCTION_NAME=logwarden-processor", "AWS_LAMBDA_FUNCTION_TIMEOUT=8",
+		"LOGWARDEN_STATE_TABLE=" + stateTable, "LOGWARDEN_CONFIG_TABLE=" + configTable,
+		"LOGWARDEN_SLACK_WEBHOOK_URL=" + slackSrv + "/services/T000/B000/XXXX",
+		"LOGWARDEN_EMAIL_FROM=logwarden@example.com", "LOGWARDEN_EMAIL_TO=" + recipient,
+		"LOGWARDEN_DEADLINE_RESERVE=2s",
+	}
+	e := startRIE(t, rie, bootstrap, env)
+	fx := fixtures(t)
+
+	body, took := e.invoke(t, fx["brute-force.json"][0])
+	t.Logf("invocation with a hanging Slack: %v", took)
+	require.NotContains(t, string(body), "errorMessage", "%s", body)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal(body, &out))
+	require.Equal(t, map[string]any{"slack": 1.0}, out["pending"], "the Slack alert is parked")
+	require.Len(t, ses.To(t, recipient), 1, "the email went out")
+
+	for i := range 3 { // the invocations that used to time out
+		body, took := e.invoke(t, fx["quiet.json"][0])
+		t.Logf("next invocation %d: %v", i+1, took)
+		require.NotContains(t, string(body), "errorMessage", "%s", body)
+	}
+	require.Empty(t, slack.accepted())
+
+	slack.set(false)
+	e.ok(t, fx["brute-force-2.json"][0])
+	posts := slack.accepted()
+	require.Len(t, posts, 2, "the parked alert and the new one reach Slack")
+	require.Contains(t, slackText(t, posts[0]), attackerIP, "the parked alert first, once")
+	require.Contains(t, slackText(t, posts[1]), attacker2IP)
 }

@@ -28,14 +28,16 @@ const (
 // backoff while the deadline allows, and keeps them as pending otherwise.
 func (d *Dispatcher) deliver(ctx context.Context, channel string, route notify.Route, alerts []detect.Alert, now time.Time) Report {
 	rep := newReport()
-	switch d.attempt(ctx, channel, route, alerts) {
+	switch d.attempt(ctx, channel, route, alerts, d.MaxAttempts) {
 	case sent:
 		rep.Sent[channel] += len(alerts)
 		rep.Messages[channel]++
 	case failed:
 		rep.Failed[channel] += len(alerts)
 	case pending:
-		if err := d.savePending(context.WithoutCancel(ctx), channel, route, alerts, now); err != nil {
+		park, cancel := parkContext(ctx)
+		defer cancel()
+		if err := d.savePending(park, channel, route, alerts, now); err != nil {
 			d.log.WithError(err).WithField("channel", channel).WithField("keys", alertKeys(alerts)).
 				Error("alerting: alerts could not be delivered nor kept for a retry: they are lost")
 			rep.Failed[channel] += len(alerts)
@@ -46,21 +48,40 @@ func (d *Dispatcher) deliver(ctx context.Context, channel string, route notify.R
 	return rep
 }
 
-func (d *Dispatcher) attempt(ctx context.Context, channel string, route notify.Route, alerts []detect.Alert) outcome {
+// attempt sends alerts on one channel, at most tries times. A call that
+// runs out of time cuts the channel off for the rest of the run: a channel
+// that does not answer must not eat the invocation.
+func (d *Dispatcher) attempt(ctx context.Context, channel string, route notify.Route, alerts []detect.Alert, tries int) outcome {
+	ctx, r := runFrom(ctx)
+	if r.isBroken(channel) || ctx.Err() != nil {
+		return pending
+	}
 	n := d.notifiers[channel]
 	wait := d.Backoff
 	for try := 1; ; try++ {
-		retry, err := n.Notify(notify.WithRoute(ctx, route), alerts...)
+		timeout := d.AttemptTimeout
+		if timeout <= 0 {
+			timeout = defaultAttemptTimeout
+		}
+		actx, cancel := context.WithTimeout(notify.WithRoute(ctx, route), timeout)
+		retry, err := n.Notify(actx, alerts...)
+		timedOut := actx.Err() != nil
+		cancel()
 		if err == nil {
 			return sent
 		}
 		log := d.log.WithField("channel", channel).WithField("attempt", try).WithError(err)
+		if timedOut {
+			r.cut(channel)
+			log.Warn("alerting: channel did not answer in time; cut off for this invocation, alerts kept as pending")
+			return pending
+		}
 		if !retry {
 			d.loud(channel, err, alerts)
 			return failed
 		}
 		w := max(wait, notify.RetryAfter(err))
-		if try >= d.MaxAttempts || !fits(ctx, w) {
+		if try >= tries || !fits(ctx, w) {
 			log.Warn("alerting: delivery failed; keeping the alerts as pending for the next invocation")
 			return pending
 		}
