@@ -320,4 +320,3 @@ func (d *Dispatcher) maxPending() int {
 	}
 	return d.MaxPending
 }
-
