@@ -24,7 +24,7 @@ const (
 	prefixTally = "tally#"
 	// maxTallyHits is how many recent attempts an entry keeps for seeding.
 	maxTallyHits = 16
-	budgetTally  = 128 << 10
+	budgetTally  = 64 << 10
 )
 
 // tallyEntry is one address or user in the tally.

@@ -23,7 +23,8 @@ import (
 // with all its events, and the records that did apply it skip it by batch
 // id (detect's header).
 //
-// The memory is bounded (about 18 KB a stream) and so is its window: an
+// The memory is bounded (5 KB a stream: it is rewritten with every batch,
+// so its size is paid in write units) and so is its window: an
 // event counts once if its duplicate arrives while it is among the last
 // seenEvents observed events of its stream (detection-relevant events only:
 // REPORTs, timeouts, crashes, logins), or in the same grouping within the
@@ -31,8 +32,8 @@ import (
 // after its last write, CloudWatch Logs' redelivery horizon.
 const (
 	seenPrefix  = "seen#"
-	seenEvents  = 2048
-	seenBatches = 256
+	seenEvents  = 512
+	seenBatches = 128
 	seenTTL     = 24 * time.Hour
 	seenFormat  = 1 // first byte of the record
 )
