@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -99,4 +101,45 @@ func TestMaxBatchStoreRequests(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("REPORT-only batch: %d events, %d reads, %d writes, %d RCU, %d WCU", res.Events, c.reads, c.writes, c.readUnits, c.writeUnits)
 	require.Equal(t, 1, c.reads)
+}
+
+// BenchmarkMaxBatchStoreCalls processes fresh auth-heavy max batches of one
+// function (a new delivery each time, the function's records existing) and
+// reports the DynamoDB requests and capacity units per batch: the figures
+// of deploy/README's cost table.
+func BenchmarkMaxBatchStoreCalls(b *testing.B) {
+	ctx := context.Background()
+	c := &countingState{State: store.NewMemory()}
+	p := newProc(c)
+	start := int64(1718645035000)
+	const pool = 14 // batches 5 minutes apart: the auth windows hold several
+	batches := make([]*cwlogs.Batch, pool)
+	for i := range batches {
+		batches[i] = decodeMax(b, uint64(i+1), start+int64(i)*300_000)
+	}
+	for _, bt := range batches[:2] {
+		if _, err := p.Process(ctx, bt, time.UnixMilli(start)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	*c = countingState{State: c.State}
+	n := 0
+	for b.Loop() {
+		// Past the pool, the same traffic again a day later: new events.
+		bt := *batches[2+n%(pool-2)]
+		day := int64(n/(pool-2)) * 86_400_000
+		bt.LogStream = fmt.Sprintf("%s-%d", bt.LogStream, n)
+		bt.LogEvents = slices.Clone(bt.LogEvents)
+		for i := range bt.LogEvents {
+			bt.LogEvents[i].Timestamp += day
+		}
+		if _, err := p.Process(ctx, &bt, time.UnixMilli(start+day)); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(c.reads)/float64(n), "reads/batch")
+	b.ReportMetric(float64(c.writes)/float64(n), "writes/batch")
+	b.ReportMetric(float64(c.readUnits)/float64(n), "RCU/batch")
+	b.ReportMetric(float64(c.writeUnits)/float64(n), "WCU/batch")
 }
