@@ -66,12 +66,28 @@ func boundInput(obs []Observation) []Observation {
 // made unique by a hash of the whole name when cut) and the hash that names
 // its record.
 func userIdentity(norm string) (display, id string) {
+	id = userID(norm)
+	return userDisplay(norm, id), id
+}
+
+// userID is the SHA-256 (truncated to 128 bits, hex) of a normalised user
+// name: an attacker must not be able to pick a name that shares another
+// user's record.
+func userID(norm string) string {
 	sum := sha256.Sum256([]byte(norm))
-	id = hex.EncodeToString(sum[:16])
+	return hex.EncodeToString(sum[:16])
+}
+
+// userDisplay is the name as records and alerts show it; id is userID's
+// (only needed, and only computed by callers, when norm is too long).
+func userDisplay(norm, id string) string {
 	if len(norm) <= maxUserDisplay {
-		return norm, id
+		return norm
 	}
-	return capString(norm, maxUserDisplay-17) + "~" + id[:16], id
+	if id == "" {
+		id = userID(norm)
+	}
+	return capString(norm, maxUserDisplay-17) + "~" + id[:16]
 }
 
 // forgetOldIDs clears the request id of the entry that just left the

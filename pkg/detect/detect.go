@@ -95,6 +95,7 @@ func MoreKeys(in Input, state map[string][]byte) []string {
 	if !p.hasAuth {
 		return nil
 	}
+	p.keysOnly = true
 	n := len(p.targets)
 	p.loadTally(state[TallyKey(in.Function)])
 	p.addExact()
@@ -126,18 +127,68 @@ func AllKeys(in Input, get func(keys []string) (map[string][]byte, error), extra
 
 // Evaluate applies the batch to the records in state (key -> stored Data;
 // absent means new) and returns the updated records with their alerts.
+// state must hold the records of Keys and of MoreKeys (EvaluateWith reads
+// both itself).
 func Evaluate(in Input, state map[string][]byte) (Result, error) {
-	if in.Function == "" {
-		return Result{}, fmt.Errorf("detect: input without a function (log group %q)", in.LogGroup)
+	p, err := start(in)
+	if err != nil {
+		return Result{}, err
 	}
-	in.Thresholds = in.Thresholds.sane()
-	in.Observations = boundInput(in.Observations)
-	p := newPlan(in)
 	if p.hasAuth {
 		p.loadTally(state[TallyKey(in.Function)])
 		p.addExact()
 	}
-	targets := p.selected(in.Only)
+	return p.run(state), nil
+}
+
+// EvaluateWith reads what the batch needs through get, in the two rounds
+// Keys and MoreKeys describe, and evaluates it: the pipeline's path, which
+// plans the batch and reads the tally once.
+func EvaluateWith(in Input, get func(keys []string) (map[string][]byte, error)) (Result, error) {
+	p, err := start(in)
+	if err != nil {
+		return Result{}, err
+	}
+	state, err := get(p.keys(in.Only))
+	if err != nil {
+		return Result{}, err
+	}
+	if p.hasAuth {
+		p.loadTally(state[TallyKey(in.Function)])
+		n := len(p.targets)
+		p.addExact()
+		var more []string
+		for _, t := range p.targets[n:] {
+			if in.Only == nil || slices.Contains(in.Only, t.key) {
+				more = append(more, t.key)
+			}
+		}
+		if len(more) > 0 {
+			got, err := get(more)
+			if err != nil {
+				return Result{}, err
+			}
+			for k, v := range got {
+				state[k] = v
+			}
+		}
+	}
+	return p.run(state), nil
+}
+
+// start validates in and plans it.
+func start(in Input) (*plan, error) {
+	if in.Function == "" {
+		return nil, fmt.Errorf("detect: input without a function (log group %q)", in.LogGroup)
+	}
+	in.Thresholds = in.Thresholds.sane()
+	in.Observations = boundInput(in.Observations)
+	return newPlan(in), nil
+}
+
+// run evaluates the plan's targets against state.
+func (p *plan) run(state map[string][]byte) Result {
+	targets := p.selected(p.in.Only)
 	// All records are encoded into one buffer, sized for their old size
 	// plus a batch id; records that grew more make it regrow.
 	size := 0
@@ -155,7 +206,7 @@ func Evaluate(in Input, state map[string][]byte) (Result, error) {
 	if len(res.Updates) == 0 {
 		res.Updates = nil
 	}
-	return res, nil
+	return res
 }
 
 // evaluate dispatches on the record's kind.

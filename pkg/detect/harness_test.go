@@ -35,9 +35,11 @@ func (r *runner) feed(fn string, obs []Observation) []Alert {
 
 func (r *runner) apply(in Input) []Alert {
 	r.t.Helper()
-	got, keys, err := AllKeys(in, r.read)
-	require.NoError(r.t, err)
-	res, err := Evaluate(in, got)
+	var keys []string
+	res, err := EvaluateWith(in, func(ks []string) (map[string][]byte, error) {
+		keys = append(keys, ks...)
+		return r.read(ks)
+	})
 	require.NoError(r.t, err)
 	var out []Alert
 	for _, u := range res.Updates {

@@ -29,7 +29,7 @@ type plan struct {
 	tallied   bool // loadTally ran
 	tallySeen bool // the stored tally had applied this batch already
 	tallyNote string
-	tallyData []byte
+	keysOnly  bool // MoreKeys: only which entities are exact matters
 	// Scratch of the auth detectors (valid until their next call).
 	hits     []authHit
 	counts   []Count
@@ -51,7 +51,8 @@ type authObs struct {
 // and the first and last of its auth events.
 type entity struct {
 	name        string
-	id          string // users: hash of the whole name, naming the record
+	full        string // users: the whole normalised name
+	id          string // users: hash of the whole name, naming the record (identify)
 	fp          uint64 // identity in the tally
 	tally       int32  // index of its tally entry, -1 for none
 	exact       bool   // written to its own records this batch
@@ -115,8 +116,8 @@ func newPlan(in Input) *plan {
 				if !ok {
 					k = int32(len(p.users))
 					userIdx[u] = k
-					display, id := userIdentity(u)
-					p.users = append(p.users, entity{name: display, id: id, fp: entityFP('u', id), first: j, last: -1, tally: -1})
+					// Hashed only when the tally or a key needs it (identify).
+					p.users = append(p.users, entity{name: userDisplay(u, ""), full: u, first: j, last: -1, tally: -1})
 				}
 				a.user = k
 				if e := &p.users[k]; e.last >= 0 {
@@ -130,7 +131,6 @@ func newPlan(in Input) *plan {
 	all, from := string(names), 0
 	for k, end := range nameEnd {
 		p.ips[k].name, from = all[from:end], end
-		p.ips[k].fp = entityFP('i', p.ips[k].name)
 	}
 	p.plan()
 	return p

@@ -1,8 +1,9 @@
 package detect
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"hash/fnv"
 	"slices"
 
 	"github.com/logwarden/logwarden/pkg/logline"
@@ -49,12 +50,26 @@ func (*tallyRecord) kind() byte { return kindTally }
 // TallyKey is the state key of a function's failure tally.
 func TallyKey(function string) string { return prefixTally + function }
 
-func entityFP(kind byte, id string) uint64 {
-	h := sha256.New()
-	h.Write([]byte{kind})
-	h.Write([]byte(id))
-	var sum [sha256.Size]byte
-	return binary.LittleEndian.Uint64(h.Sum(sum[:0]))
+// identify sets the tally identity of every entity and the record name of
+// every user. A user's is the first 64 bits of its SHA-256 id (a chosen
+// name must not share a victim's entry: its attempts would seed the
+// victim's record). An address's is its FNV-1a hash: an attacker controls
+// a few /64s or addresses at most, far too few to find a collision.
+func (p *plan) identify() {
+	for k := range p.users {
+		e := &p.users[k]
+		if e.id == "" {
+			e.id = userID(e.full)
+		}
+		var b [8]byte
+		_, _ = hex.Decode(b[:], []byte(e.id[:16]))
+		e.fp = binary.LittleEndian.Uint64(b[:])
+	}
+	for k := range p.ips {
+		h := fnv.New64a()
+		h.Write([]byte(p.ips[k].name))
+		p.ips[k].fp = h.Sum64()
+	}
 }
 
 // promoteAt is the failure count that gives an entity its exact records:
@@ -111,7 +126,7 @@ func (p *plan) loadTally(data []byte) {
 		return
 	}
 	p.tallied = true
-	p.tallyData = data
+	p.identify()
 	var rec tallyRecord
 	p.tallyNote = decodeRecord(TallyKey(p.in.Function), data, &rec, 0)
 	if p.tallyNote != "" {
@@ -196,7 +211,7 @@ func (p *plan) pickExact() {
 			ents[k].exact = true
 		}
 	}
-	if !p.tallySeen {
+	if !p.tallySeen && !p.keysOnly {
 		p.keepWaiting()
 	}
 }
@@ -276,11 +291,14 @@ func (p *plan) applyTallyRecord(key string) (Update, bool) {
 			last = max(last, e.Last)
 		}
 	}
-	// Shrinking reorders and drops entries: work on a copy, the exact
-	// records still seed from the entries by index.
-	out := *rec
-	out.IPs, out.Users = slices.Clone(rec.IPs), slices.Clone(rec.Users)
-	data := p.fit(&out, budgetTally)
+	data := encodeRecord(&p.buf, rec)
+	if len(data) > budgetTally {
+		// Shrinking reorders and drops entries: work on a copy, the exact
+		// records still seed from the entries by index.
+		out := *rec
+		out.IPs, out.Users = slices.Clone(rec.IPs), slices.Clone(rec.Users)
+		data = p.fit(&out, budgetTally)
+	}
 	return Update{Key: key, Data: data, Expires: fromMs(last + keepPromoted(&p.in.Thresholds)), Note: p.tallyNote}, true
 }
 

@@ -143,11 +143,7 @@ func (p *Processor) evaluate(ctx context.Context, in detect.Input, ev batchEvent
 	}
 	for attempt := 1; attempt <= attempts; attempt++ {
 		res.Attempts = attempt
-		recs, err := p.read(ctx, in, got, now, res)
-		if err != nil {
-			return err
-		}
-		conflicts, err := p.apply(ctx, in, recs, now, res)
+		conflicts, err := p.apply(ctx, in, got, now, res)
 		if err != nil {
 			return err
 		}
@@ -163,11 +159,13 @@ func (p *Processor) evaluate(ctx context.Context, in detect.Input, ev batchEvent
 	return fmt.Errorf("%s: %w (after %d attempts)", in.Function, ErrStateConflict, attempts)
 }
 
-// read returns the records Evaluate needs, reusing first (a read already
-// made of Keys) when it is not nil.
-func (p *Processor) read(ctx context.Context, in detect.Input, first map[string]store.Record, now time.Time, res *Result) (map[string]store.Record, error) {
-	recs := map[string]store.Record{}
-	get := func(keys []string) (map[string][]byte, error) {
+// reader returns the reads of one evaluation: get for detect.EvaluateWith,
+// recording each record (with its version) in recs, and reusing first (a
+// read already made of Keys) when it is not nil.
+func (p *Processor) reader(ctx context.Context, first map[string]store.Record, now time.Time, res *Result) (
+	get func([]string) (map[string][]byte, error), recs map[string]store.Record) {
+	recs = map[string]store.Record{}
+	get = func(keys []string) (map[string][]byte, error) {
 		var got map[string]store.Record
 		if first != nil {
 			got, first = first, nil
@@ -185,20 +183,15 @@ func (p *Processor) read(ctx context.Context, in detect.Input, first map[string]
 		}
 		return data, nil
 	}
-	if _, _, err := detect.AllKeys(in, get); err != nil {
-		return nil, err
-	}
-	return recs, nil
+	return get, recs
 }
 
-// apply evaluates in against recs and writes the changed records; it
-// returns the keys that lost a race.
-func (p *Processor) apply(ctx context.Context, in detect.Input, recs map[string]store.Record, now time.Time, res *Result) ([]string, error) {
-	data := make(map[string][]byte, len(recs))
-	for k, r := range recs {
-		data[k] = r.Data
-	}
-	out, err := detect.Evaluate(in, data)
+// apply reads what in needs (first: the first round, already read, or nil),
+// evaluates it, and writes the changed records; it returns the keys that
+// lost a race.
+func (p *Processor) apply(ctx context.Context, in detect.Input, first map[string]store.Record, now time.Time, res *Result) ([]string, error) {
+	get, recs := p.reader(ctx, first, now, res)
+	out, err := detect.EvaluateWith(in, get)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate %s: %w", in.Function, err)
 	}
