@@ -125,3 +125,34 @@ func TestPendingOverflowIsAnnouncedOnTheOtherChannel(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, decodeIndex(idx[pendingIndex].Data).Dropped, "reported, so cleared")
 }
+
+// TestBurstIsParkedInParts pins that a burst of alerts parked at once is
+// kept in records of at most maxPendingAlerts (one DynamoDB item each,
+// under its 400 KB limit), and all are delivered later.
+func TestBurstIsParkedInParts(t *testing.T) {
+	st := store.NewMemory()
+	down := true
+	slack := &fakeNotifier{name: "slack", fail: func(int) (bool, error) {
+		if down {
+			return true, &notify.Error{Channel: "slack", Err: errors.New("503")}
+		}
+		return false, nil
+	}}
+	d := newDispatcher(st, detect.Thresholds{}, slack)
+	d.MaxAttempts = 1
+	var burst []detect.Alert
+	for i := range 120 {
+		a := alert(detect.TypeBruteForce, "login", detect.StatusFiring, t0)
+		a.Key = fmt.Sprintf("brute_force|login|ip:192.0.2.%d", i)
+		burst = append(burst, a)
+	}
+	require.Equal(t, 120, d.Dispatch(context.Background(), burst, t0).Pending["slack"])
+	recs, err := st.List(context.Background(), "pending#slack#", t0)
+	require.NoError(t, err)
+	require.Len(t, recs, 3)
+	for _, r := range recs {
+		require.Less(t, len(r.Data), 350<<10)
+	}
+	down = false
+	require.Equal(t, 120, d.RetryPending(context.Background(), t0.Add(time.Minute)).Sent["slack"])
+}

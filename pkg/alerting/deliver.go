@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/logwarden/logwarden/pkg/detect"
@@ -37,16 +38,24 @@ func (d *Dispatcher) deliver(ctx context.Context, channel string, route notify.R
 	case pending:
 		park, cancel := parkContext(ctx)
 		defer cancel()
-		if err := d.savePending(park, channel, route, alerts, now); err != nil {
-			d.log.WithError(err).WithField("channel", channel).WithField("keys", alertKeys(alerts)).
-				Error("alerting: alerts could not be delivered nor kept for a retry: they are lost")
-			rep.Failed[channel] += len(alerts)
-			return rep
+		// A pending record is one DynamoDB item: a burst of alerts is kept
+		// in parts well under its 400 KB limit.
+		for part := range slices.Chunk(alerts, maxPendingAlerts) {
+			if err := d.savePending(park, channel, route, part, now); err != nil {
+				d.log.WithError(err).WithField("channel", channel).WithField("keys", alertKeys(part)).
+					Error("alerting: alerts could not be delivered nor kept for a retry: they are lost")
+				rep.Failed[channel] += len(part)
+				continue
+			}
+			rep.Pending[channel] += len(part)
 		}
-		rep.Pending[channel] += len(alerts)
 	}
 	return rep
 }
+
+// maxPendingAlerts is how many alerts one pending record holds (an alert
+// is at most a few KB: capped ids, names and top lists).
+const maxPendingAlerts = 50
 
 // attempt sends alerts on one channel, at most tries times. A call that
 // runs out of time cuts the channel off for the rest of the run: a channel

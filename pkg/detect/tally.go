@@ -302,8 +302,8 @@ func (p *plan) applyTallyRecord(key string) (Update, bool) {
 	return Update{Key: key, Data: data, Expires: fromMs(last + keepPromoted(&p.in.Thresholds)), Note: p.tallyNote}, true
 }
 
-// shrink drops the waiting attempts of the entries with the fewest failures
-// first, then those entries themselves (oldest activity first among equal
+// shrink drops the waiting attempts of the entries not promoted, then the
+// entries with the fewest failures (oldest activity first among equal
 // counts); promoted entries go last.
 func (x *tallyRecord) shrink() bool {
 	for _, list := range []*[]tallyEntry{&x.IPs, &x.Users} {
@@ -320,18 +320,21 @@ func (x *tallyRecord) shrink() bool {
 			return int(a.Last - b.Last)
 		})
 	}
+	// Attempts go first, from every entry not promoted (each keeps its
+	// newest): an entry costs a few bytes without them, so entries, and the
+	// counts with them, go only under a flood of thousands.
+	shed := false
 	for _, list := range []*[]tallyEntry{&x.IPs, &x.Users} {
-		n := 0
 		for i := range *list {
 			e := &(*list)[i]
-			if len(e.Fails)+len(e.Succ) > 1 && n < len(*list)/2+1 {
+			if !e.Promoted && len(e.Fails)+len(e.Succ) > 1 {
 				e.Fails, e.Succ = halve(e.Fails), halve(e.Succ)
-				n++
+				shed = true
 			}
 		}
-		if n > 0 {
-			return true
-		}
+	}
+	if shed {
+		return true
 	}
 	if len(x.IPs) <= 1 && len(x.Users) <= 1 {
 		return false
