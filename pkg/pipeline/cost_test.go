@@ -101,6 +101,7 @@ func TestMaxBatchStoreRequests(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("REPORT-only batch: %d events, %d reads, %d writes, %d RCU, %d WCU", res.Events, c.reads, c.writes, c.readUnits, c.writeUnits)
 	require.Equal(t, 1, c.reads)
+	require.Equal(t, 2, c.writes, "the function record and the stream's seen record")
 }
 
 // BenchmarkMaxBatchStoreCalls processes fresh auth-heavy max batches of one
