@@ -104,8 +104,11 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	})
 	rec.remember(p.in.BatchID)
 	// Keep the entry a BlockMax past its block so a relapse is recognised
-	// as a repeat offence.
-	exp := max(rec.Until, lastFail(rec.Fails)+win) + th.BlockMax.Milliseconds()
+	// as a repeat offence; an address never blocked goes with its window.
+	exp := lastFail(rec.Fails) + win
+	if rec.Offences > 0 {
+		exp = max(rec.Until, exp) + th.BlockMax.Milliseconds()
+	}
 	return Update{Key: key, Data: p.fit(&rec, budgetBlock), Expires: fromMs(exp), Note: note}, true
 }
 

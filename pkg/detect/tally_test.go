@@ -101,3 +101,25 @@ func userHash(u string) string {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// TestUnblockedAddressExpiresWithItsWindow pins that an address that failed
+// a few times, never enough for a block, leaves no record beyond the auth
+// window (block# records used to live 7 days for every failing address).
+func TestUnblockedAddressExpiresWithItsWindow(t *testing.T) {
+	r := newRunner(t, Defaults())
+	var obs []Observation
+	for i := range 6 { // promoted (5), not blocked (10)
+		obs = append(obs, fail(t0.Add(time.Duration(i)*time.Second), "198.51.100.9", "bob"))
+	}
+	in := Input{BatchID: "b", Function: "fn", Thresholds: Defaults(), Observations: obs}
+	res, err := EvaluateWith(in, r.read)
+	require.NoError(t, err)
+	th := Defaults()
+	window := maxDur(th.BruteForceWindow, th.StuffingWindow, th.DistributedWindow, th.CompromiseWindow)
+	seen := map[string]bool{}
+	for _, u := range res.Updates {
+		seen[u.Key[:strings.IndexByte(u.Key, '#')+1]] = true
+		require.False(t, u.Expires.After(obs[5].Time.Add(window)), "%s expires %v", u.Key, u.Expires)
+	}
+	require.True(t, seen[prefixBlock] && seen[prefixIP] && seen[prefixTally], "%v", seen)
+}
