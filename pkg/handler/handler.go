@@ -115,7 +115,7 @@ func (h *Handler) run(ctx context.Context, batches []cwlogs.Batch, sum *Summary,
 		h.Log.WithFields(logrus.Fields{
 			"log_group": b.LogGroup, "log_stream": b.LogStream, "batch_id": pipeline.BatchID(b),
 			"events": res.Events, "alerts": len(res.Alerts), "state_reads": res.KeysRead,
-			"state_writes": res.KeysWritten, "conflicts": res.Conflicts,
+			"state_writes": res.KeysWritten, "conflicts": res.Conflicts, "duplicates": res.Duplicates,
 			"duration_ms": float64(time.Since(start).Microseconds()) / 1000,
 		}).Debug("batch processed")
 	}
