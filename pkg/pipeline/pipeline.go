@@ -269,10 +269,12 @@ func fresh(obs []detect.Observation, ev batchEvents, set *seenSet) ([]detect.Obs
 	keepObs, keepFps := obs[:0:0], ev.fps[:0:0]
 	inBatch := make(map[uint64]struct{}, len(ev.fps))
 	for i, fp := range ev.fps {
-		if _, dup := inBatch[fp]; dup || set.has(fp) {
-			continue
+		if fp != noFingerprint {
+			if _, dup := inBatch[fp]; dup || set.has(fp) {
+				continue
+			}
+			inBatch[fp] = struct{}{}
 		}
-		inBatch[fp] = struct{}{}
 		keepObs, keepFps = append(keepObs, obs[i]), append(keepFps, fp)
 	}
 	return keepObs, keepFps

@@ -53,22 +53,19 @@ func seenKey(b *cwlogs.Batch) string {
 	return seenPrefix + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// eventFingerprint identifies one event of a stream: its CloudWatch id, or
-// for captures without ids its timestamp and message.
+// noFingerprint marks an event without an id (bare lines from Firehose's
+// message extraction, plain-text captures): two identical failures in the
+// same millisecond are two failures, so such an event is never taken for a
+// duplicate of another; only its whole delivery can be (by batch id).
+const noFingerprint = 0
+
+// eventFingerprint identifies one event of a stream by its CloudWatch id.
 func eventFingerprint(ev *cwlogs.LogEvent) uint64 {
-	h := sha256.New()
-	if ev.ID != "" {
-		h.Write([]byte{'i'})
-		h.Write([]byte(ev.ID))
-	} else {
-		var n [9]byte
-		n[0] = 'm'
-		binary.LittleEndian.PutUint64(n[1:], uint64(ev.Timestamp))
-		h.Write(n[:])
-		h.Write([]byte(ev.Message))
+	if ev.ID == "" {
+		return noFingerprint
 	}
-	var sum [sha256.Size]byte
-	return binary.LittleEndian.Uint64(h.Sum(sum[:0]))
+	sum := sha256.Sum256([]byte("i" + ev.ID))
+	return max(binary.LittleEndian.Uint64(sum[:]), 1)
 }
 
 // batchFingerprint is the 64-bit form of a BatchID.
@@ -141,7 +138,7 @@ func (s *seenSet) add(batch uint64, events []uint64) {
 		s.index[batch] = struct{}{}
 	}
 	for _, e := range events {
-		if !s.has(e) {
+		if e != noFingerprint && !s.has(e) {
 			s.events = append(s.events, e)
 			s.index[e] = struct{}{}
 		}

@@ -198,3 +198,29 @@ func FuzzDecodeSeen(f *testing.F) {
 		}
 	})
 }
+
+// TestEventsWithoutIDsAreNeverTakenForDuplicates pins that bare lines
+// (Firehose message extraction, text captures) count each time they occur:
+// identical failures in the same millisecond are several failures.
+func TestEventsWithoutIDsAreNeverTakenForDuplicates(t *testing.T) {
+	ctx := context.Background()
+	p := newProc(store.NewMemory())
+	batch := func(n int) *cwlogs.Batch {
+		b := failBatch(0, n)
+		for i := range b.LogEvents {
+			b.LogEvents[i].ID, b.LogEvents[i].Timestamp = "", t0.UnixMilli()
+		}
+		return b
+	}
+	res, err := p.Process(ctx, batch(6), t0)
+	require.NoError(t, err)
+	require.Zero(t, res.Duplicates)
+	require.Empty(t, res.Alerts)
+	res, err = p.Process(ctx, batch(4), t0)
+	require.NoError(t, err)
+	require.Zero(t, res.Duplicates)
+	require.Len(t, res.Alerts, 1, "6 + 4 identical failures are 10")
+	res, err = p.Process(ctx, batch(4), t0)
+	require.NoError(t, err)
+	require.Equal(t, 4, res.Duplicates, "the same delivery again is still recognised by its batch id")
+}
