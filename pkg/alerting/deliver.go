@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/logwarden/logwarden/pkg/detect"
@@ -28,39 +29,68 @@ const (
 // backoff while the deadline allows, and keeps them as pending otherwise.
 func (d *Dispatcher) deliver(ctx context.Context, channel string, route notify.Route, alerts []detect.Alert, now time.Time) Report {
 	rep := newReport()
-	switch d.attempt(ctx, channel, route, alerts) {
+	switch d.attempt(ctx, channel, route, alerts, d.MaxAttempts) {
 	case sent:
 		rep.Sent[channel] += len(alerts)
 		rep.Messages[channel]++
 	case failed:
 		rep.Failed[channel] += len(alerts)
 	case pending:
-		if err := d.savePending(context.WithoutCancel(ctx), channel, route, alerts, now); err != nil {
-			d.log.WithError(err).WithField("channel", channel).WithField("keys", alertKeys(alerts)).
-				Error("alerting: alerts could not be delivered nor kept for a retry: they are lost")
-			rep.Failed[channel] += len(alerts)
-			return rep
+		park, cancel := parkContext(ctx)
+		defer cancel()
+		// A pending record is one DynamoDB item: a burst of alerts is kept
+		// in parts well under its 400 KB limit.
+		for part := range slices.Chunk(alerts, maxPendingAlerts) {
+			if err := d.savePending(park, channel, route, part, now); err != nil {
+				d.log.WithError(err).WithField("channel", channel).WithField("keys", alertKeys(part)).
+					Error("alerting: alerts could not be delivered nor kept for a retry: they are lost")
+				rep.Failed[channel] += len(part)
+				continue
+			}
+			rep.Pending[channel] += len(part)
 		}
-		rep.Pending[channel] += len(alerts)
 	}
 	return rep
 }
 
-func (d *Dispatcher) attempt(ctx context.Context, channel string, route notify.Route, alerts []detect.Alert) outcome {
+// maxPendingAlerts is how many alerts one pending record holds (an alert
+// is at most a few KB: capped ids, names and top lists).
+const maxPendingAlerts = 50
+
+// attempt sends alerts on one channel, at most tries times. A call that
+// runs out of time cuts the channel off for the rest of the run: a channel
+// that does not answer must not eat the invocation.
+func (d *Dispatcher) attempt(ctx context.Context, channel string, route notify.Route, alerts []detect.Alert, tries int) outcome {
+	ctx, r := runFrom(ctx)
+	if r.isBroken(channel) || ctx.Err() != nil {
+		return pending
+	}
 	n := d.notifiers[channel]
 	wait := d.Backoff
 	for try := 1; ; try++ {
-		retry, err := n.Notify(notify.WithRoute(ctx, route), alerts...)
+		timeout := d.AttemptTimeout
+		if timeout <= 0 {
+			timeout = defaultAttemptTimeout
+		}
+		actx, cancel := context.WithTimeout(notify.WithRoute(ctx, route), timeout)
+		retry, err := n.Notify(actx, alerts...)
+		timedOut := actx.Err() != nil
+		cancel()
 		if err == nil {
 			return sent
 		}
 		log := d.log.WithField("channel", channel).WithField("attempt", try).WithError(err)
+		if timedOut {
+			r.cut(channel)
+			log.Warn("alerting: channel did not answer in time; cut off for this invocation, alerts kept as pending")
+			return pending
+		}
 		if !retry {
 			d.loud(channel, err, alerts)
 			return failed
 		}
 		w := max(wait, notify.RetryAfter(err))
-		if try >= d.MaxAttempts || !fits(ctx, w) {
+		if try >= tries || !fits(ctx, w) {
 			log.Warn("alerting: delivery failed; keeping the alerts as pending for the next invocation")
 			return pending
 		}

@@ -74,6 +74,12 @@ type Dispatcher struct {
 	// MaxAttempts bounds the attempts per message within one call.
 	Backoff     time.Duration
 	MaxAttempts int
+	// AttemptTimeout bounds one Notify call (budget.go); PendingRetries
+	// the pending deliveries retried per RetryPending; MaxPending the
+	// pending set.
+	AttemptTimeout time.Duration
+	PendingRetries int
+	MaxPending     int
 	// Sleep waits d or until ctx is done (replaced in tests).
 	Sleep func(ctx context.Context, d time.Duration) error
 
@@ -91,7 +97,8 @@ func New(state store.State, notifiers map[string]notify.Notifier, routeFor func(
 		routeFor = func(detect.Alert) detect.Thresholds { return detect.Thresholds{} }
 	}
 	return &Dispatcher{state: state, notifiers: notifiers, routeFor: routeFor, log: log,
-		Backoff: time.Second, MaxAttempts: 4, Sleep: wait.Sleep, warned: map[string]bool{}}
+		Backoff: time.Second, MaxAttempts: 4, Sleep: wait.Sleep, warned: map[string]bool{},
+		AttemptTimeout: defaultAttemptTimeout, PendingRetries: defaultPendingRetries, MaxPending: defaultMaxPending}
 }
 
 // Dispatch decides which alerts to send, sends each destination one message
@@ -102,6 +109,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, alerts []detect.Alert, now ti
 	if len(alerts) == 0 {
 		return rep
 	}
+	ctx, _ = runFrom(ctx)
 	if len(d.notifiers) == 0 {
 		// Claiming keys here would silence the alerts once a channel is set.
 		rep.Suppressed[SuppressedNoChannel] += len(alerts)
@@ -128,7 +136,9 @@ func (d *Dispatcher) Dispatch(ctx context.Context, alerts []detect.Alert, now ti
 	for _, g := range groupByRoute(send, routes) {
 		rep.add(d.deliverAll(ctx, g.route, g.alerts, now))
 	}
-	d.saveEpisodes(ctx, send, episodes, now)
+	park, cancel := parkContext(ctx)
+	defer cancel()
+	d.saveEpisodes(park, send, episodes, now)
 	return rep
 }
 

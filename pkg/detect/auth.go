@@ -83,7 +83,15 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	var alerts []Alert
-	failed := false
+	// Attempts the tally kept before the address had a record written.
+	seedF, seedS := p.seed(true, t.ent, max(lastHit(rec.Fails), lastHit(rec.Succ)))
+	for _, h := range seedF {
+		rec.Fails = push(rec.Fails, h, maxFailRing)
+	}
+	for _, h := range seedS {
+		rec.Succ = push(rec.Succ, h, maxSuccRing)
+	}
+	failed := len(seedF) > 0
 	p.failUsersOK = false
 	p.ipEvents(t.ent, func(o *Observation, user string) {
 		t := ms(o.Time)
@@ -96,6 +104,7 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 		}
 		failed = true
 		rec.Fails = push(rec.Fails, authHit{T: t, E: user, R: o.Event.RequestID}, maxFailRing)
+		forgetOldIDs(rec.Fails)
 		if p.failUsersOK && user != "" {
 			p.failUsers[user] = struct{}{}
 		}
@@ -112,7 +121,7 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	rec.remember(p.in.BatchID)
 	last := max(lastHit(rec.Fails)+maxDur(th.BruteForceWindow, th.StuffingWindow, th.CompromiseWindow).Milliseconds(),
 		rec.Crossed+th.CompromiseWindow.Milliseconds())
-	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetIP), Expires: fromMs(last), Alerts: alerts, Note: note}, true
 }
 
 // ipBruteForce: BruteForceFailures failures from one address within

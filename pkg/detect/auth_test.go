@@ -145,7 +145,8 @@ func TestAllowListAndIPv6(t *testing.T) {
 			fail(at, fmt.Sprintf("2001:db8:1:2::%x", i+1), "carol"))
 	}
 	in := Input{BatchID: "x", Function: "fn", Thresholds: th, Observations: obs}
-	keys := Keys(in)
+	_, keys, err := AllKeys(in, r.read)
+	require.NoError(t, err)
 	require.NotContains(t, strings.Join(keys, " "), "10.1.2.3")
 	require.Contains(t, keys, "block#2001:db8:1:2::/64")
 	got := r.apply(in)
@@ -155,17 +156,23 @@ func TestAllowListAndIPv6(t *testing.T) {
 
 func TestKeysAreBoundedAndOnlyRestricts(t *testing.T) {
 	var obs []Observation
-	for i := range 5000 {
+	for i := range 5000 { // 5,000 one-off addresses: the tally alone
 		obs = append(obs, fail(t0, fmt.Sprintf("10.%d.%d.%d", i>>16, (i>>8)&255, i&255), fmt.Sprintf("u%d", i)))
 	}
+	for i := range 1000 { // 200 addresses failing 5 times each: promoted
+		obs = append(obs, fail(t0, fmt.Sprintf("192.0.2.%d", i%200), "root"))
+	}
 	in := Input{BatchID: "x", Function: "fn", Thresholds: Defaults(), Observations: obs}
-	keys := Keys(in)
-	require.LessOrEqual(t, len(keys), 3*maxEntities+1)
-	in.Only = keys[:2]
+	r := newRunner(t, Defaults())
+	_, keys, err := AllKeys(in, r.read)
+	require.NoError(t, err)
+	require.Equal(t, "tally#fn", keys[0])
+	require.Len(t, keys, 1+2*maxEntities+1, "the tally, 128 addresses and their blocks, and root")
+	in.Only = keys[1:3]
 	res, err := Evaluate(in, nil)
 	require.NoError(t, err)
 	require.Len(t, res.Updates, 2)
-	require.Equal(t, keys[:2], []string{res.Updates[0].Key, res.Updates[1].Key})
+	require.Equal(t, keys[1:3], []string{res.Updates[0].Key, res.Updates[1].Key})
 }
 
 func TestHostileUserNamesMakeBoundedKeys(t *testing.T) {

@@ -69,11 +69,7 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	win := th.BruteForceWindow.Milliseconds()
-	p.ipEvents(t.ent, func(o *Observation, _ string) {
-		if o.Event.Kind != logline.KindAuthFailure {
-			return
-		}
-		t := ms(o.Time)
+	count := func(t int64) {
 		if t < rec.Until {
 			return // already blocked: its own rejections are not new evidence (Charon#939)
 		}
@@ -95,12 +91,25 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 		rec.Function = p.in.Function
 		rec.Reason = fmt.Sprintf("%d failed logins in %s on %s (offence %d, blocked %s)",
 			th.BruteForceFailures, fmtSpan(span), p.in.Function, rec.Offences, d)
+	}
+	// Failures the tally kept before the address had a record written.
+	seedF, _ := p.seed(true, t.ent, max(lastFail(rec.Fails), rec.LastAlert))
+	for _, h := range seedF {
+		count(h.T)
+	}
+	p.ipEvents(t.ent, func(o *Observation, _ string) {
+		if o.Event.Kind == logline.KindAuthFailure {
+			count(ms(o.Time))
+		}
 	})
 	rec.remember(p.in.BatchID)
 	// Keep the entry a BlockMax past its block so a relapse is recognised
-	// as a repeat offence.
-	exp := max(rec.Until, lastFail(rec.Fails)+win) + th.BlockMax.Milliseconds()
-	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(exp), Note: note}, true
+	// as a repeat offence; an address never blocked goes with its window.
+	exp := lastFail(rec.Fails) + win
+	if rec.Offences > 0 {
+		exp = max(rec.Until, exp) + th.BlockMax.Milliseconds()
+	}
+	return Update{Key: key, Data: p.fit(&rec, budgetBlock), Expires: fromMs(exp), Note: note}, true
 }
 
 func lastFail(ts []int64) int64 {

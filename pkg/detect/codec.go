@@ -34,6 +34,7 @@ const (
 	kindIP       = 'i'
 	kindUser     = 'u'
 	kindBlock    = 'b'
+	kindTally    = 't'
 )
 
 var errCorrupt = errors.New("truncated or malformed record")

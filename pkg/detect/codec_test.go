@@ -43,7 +43,11 @@ func sampleRecords() []record {
 		&blockRecord{header: hdr, IP: "203.0.113.7", Fails: []int64{100, 90, 200}, Offences: 2,
 			Until: 1718660000000, Reason: "10 failed logins in 4m10s on login (offence 2, blocked 8h0m0s)",
 			LastAlert: 1718645035000, Function: "login"},
-		&fnRecord{}, &ipRecord{}, &userRecord{}, &blockRecord{},
+		&tallyRecord{header: hdr,
+			IPs: []tallyEntry{{FP: 1<<63 + 5, N: 3, Last: 1718645035000, Fails: []authHit{{T: 1718645034000, E: "bob"}},
+				Succ: []authHit{{T: 1718645035000}}}, {FP: 7, N: 12, Last: 9, Promoted: true}},
+			Users: []tallyEntry{{FP: 9, N: 1, Last: 2, Fails: []authHit{{T: 2, E: "2001:db8::/64"}}}}},
+		&fnRecord{}, &ipRecord{}, &userRecord{}, &blockRecord{}, &tallyRecord{},
 	}
 }
 
@@ -55,6 +59,8 @@ func newOf(r record) record {
 		return &ipRecord{}
 	case *userRecord:
 		return &userRecord{}
+	case *tallyRecord:
+		return &tallyRecord{}
 	}
 	return &blockRecord{}
 }
@@ -76,7 +82,7 @@ func TestRecordRoundTrip(t *testing.T) {
 		require.Equal(t, rec, legacy)
 
 		// A record under another kind's key is corrupt, not misread.
-		for _, other := range sampleRecords()[:4] {
+		for _, other := range sampleRecords()[:5] {
 			if other.kind() != rec.kind() {
 				require.Error(t, unmarshalRecord(data, newOf(other)))
 			}
@@ -104,7 +110,7 @@ func TestFloatEncodingIsExact(t *testing.T) {
 // Every truncation and a flipped byte of a valid record either decodes or
 // is reported; Evaluate starts such a record afresh with a note.
 func TestCorruptRecordsReset(t *testing.T) {
-	for _, rec := range sampleRecords()[:4] {
+	for _, rec := range sampleRecords()[:5] {
 		var buf []byte
 		data := encodeRecord(&buf, rec)
 		for n := 1; n < len(data); n++ {
@@ -171,6 +177,8 @@ func recordFor(key string) record {
 		return &ipRecord{}
 	case strings.HasPrefix(key, prefixUser):
 		return &userRecord{}
+	case strings.HasPrefix(key, prefixTally):
+		return &tallyRecord{}
 	}
 	return &blockRecord{}
 }

@@ -41,8 +41,9 @@ type Update struct {
 const (
 	prefixFunction = "fn#"    // baselines, memory, cost windows, incident flags
 	prefixIP       = "ip#"    // ip#<function>#<ip or v6 /64>: failure window, users tried
-	prefixUser     = "user#"  // user#<function>#<user>: failures across IPs
+	prefixUser     = "user#"  // user#<function>#<hash of user>: failures across IPs
 	prefixBlock    = "block#" // block#<ip or v6 /64>: blocklist entry, all functions
+	// tally#<function>: failures of every address and user (tally.go)
 )
 
 // PrefixBlock is the key prefix of blocklist entries (for `logwarden blocklist`).
@@ -56,11 +57,10 @@ const PrefixFunction = prefixFunction
 // hours, so 16 covers any realistic duplicate.
 const maxBatchIDs = 16
 
-// maxEntities caps the IPs and users tracked per batch (each is a state read
-// and write). The busiest ones (most failures, then first seen) are kept; the
-// rest still count where they appear in a tracked record (a user's record
-// counts every IP that failed for it, an IP's record every user it tried),
-// so a 5,000-IP spray costs at most 2*128+128+1 keys, not 10,000.
+// maxEntities caps the promoted IPs and users written to their own records
+// per batch (each is a state read and write): the busiest ones (most
+// failures, then first seen) are; the others' attempts wait in the tally
+// and reach their records in a later batch. Counting is never capped.
 const maxEntities = 128
 
 // FunctionName maps a log group to the function it belongs to:
@@ -78,21 +78,117 @@ func FunctionKey(function string) string { return prefixFunction + function }
 // BlockKey is the state key of an IP's blocklist entry.
 func BlockKey(ip netip.Addr) string { return prefixBlock + entityIP(ip) }
 
-// Keys returns every state key Evaluate may read or write for in.
+// Keys returns the state keys Evaluate reads first for in: the function
+// record and the function's failure tally. The exact records of the
+// addresses and users the tally promoted are listed by MoreKeys once the
+// tally is read; a caller reads both before Evaluate.
 func Keys(in Input) []string {
 	p := newPlan(in)
 	return p.keys(in.Only)
 }
 
-// Evaluate applies the batch to the records in state (key -> stored Data;
-// absent means new) and returns the updated records with their alerts.
-func Evaluate(in Input, state map[string][]byte) (Result, error) {
-	if in.Function == "" {
-		return Result{}, fmt.Errorf("detect: input without a function (log group %q)", in.LogGroup)
-	}
+// MoreKeys returns the keys of the exact records the batch touches, given
+// the records Keys listed (absent ones: new); nil when there are none.
+func MoreKeys(in Input, state map[string][]byte) []string {
 	in.Thresholds = in.Thresholds.sane()
 	p := newPlan(in)
-	targets := p.selected(in.Only)
+	if !p.hasAuth {
+		return nil
+	}
+	p.keysOnly = true
+	n := len(p.targets)
+	p.loadTally(state[TallyKey(in.Function)])
+	p.addExact()
+	p.targets = p.targets[n:]
+	return p.keys(in.Only)
+}
+
+// AllKeys reads the records Evaluate needs through get, in the two rounds
+// Keys and MoreKeys describe, and returns them with every key read.
+func AllKeys(in Input, get func(keys []string) (map[string][]byte, error), extra ...string) (map[string][]byte, []string, error) {
+	keys := append(Keys(in), extra...)
+	state, err := get(keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	more := MoreKeys(in, state)
+	if len(more) == 0 {
+		return state, keys, nil
+	}
+	got, err := get(more)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k, v := range got {
+		state[k] = v
+	}
+	return state, append(keys, more...), nil
+}
+
+// Evaluate applies the batch to the records in state (key -> stored Data;
+// absent means new) and returns the updated records with their alerts.
+// state must hold the records of Keys and of MoreKeys (EvaluateWith reads
+// both itself).
+func Evaluate(in Input, state map[string][]byte) (Result, error) {
+	p, err := start(in)
+	if err != nil {
+		return Result{}, err
+	}
+	if p.hasAuth {
+		p.loadTally(state[TallyKey(in.Function)])
+		p.addExact()
+	}
+	return p.run(state), nil
+}
+
+// EvaluateWith reads what the batch needs through get, in the two rounds
+// Keys and MoreKeys describe, and evaluates it: the pipeline's path, which
+// plans the batch and reads the tally once.
+func EvaluateWith(in Input, get func(keys []string) (map[string][]byte, error)) (Result, error) {
+	p, err := start(in)
+	if err != nil {
+		return Result{}, err
+	}
+	state, err := get(p.keys(in.Only))
+	if err != nil {
+		return Result{}, err
+	}
+	if p.hasAuth {
+		p.loadTally(state[TallyKey(in.Function)])
+		n := len(p.targets)
+		p.addExact()
+		var more []string
+		for _, t := range p.targets[n:] {
+			if in.Only == nil || slices.Contains(in.Only, t.key) {
+				more = append(more, t.key)
+			}
+		}
+		if len(more) > 0 {
+			got, err := get(more)
+			if err != nil {
+				return Result{}, err
+			}
+			for k, v := range got {
+				state[k] = v
+			}
+		}
+	}
+	return p.run(state), nil
+}
+
+// start validates in and plans it.
+func start(in Input) (*plan, error) {
+	if in.Function == "" {
+		return nil, fmt.Errorf("detect: input without a function (log group %q)", in.LogGroup)
+	}
+	in.Thresholds = in.Thresholds.sane()
+	in.Observations = boundInput(in.Observations)
+	return newPlan(in), nil
+}
+
+// run evaluates the plan's targets against state.
+func (p *plan) run(state map[string][]byte) Result {
+	targets := p.selected(p.in.Only)
 	// All records are encoded into one buffer, sized for their old size
 	// plus a batch id; records that grew more make it regrow.
 	size := 0
@@ -110,7 +206,7 @@ func Evaluate(in Input, state map[string][]byte) (Result, error) {
 	if len(res.Updates) == 0 {
 		res.Updates = nil
 	}
-	return res, nil
+	return res
 }
 
 // evaluate dispatches on the record's kind.
@@ -124,6 +220,8 @@ func (p *plan) evaluate(t target, data []byte) (Update, bool) {
 		return p.applyUser(t, data)
 	case kindBlock:
 		return p.applyBlock(t, data)
+	case kindTally:
+		return p.applyTallyRecord(t.key)
 	}
 	return Update{}, false
 }

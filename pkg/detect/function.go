@@ -91,7 +91,7 @@ func (p *plan) applyFunction(key string, data []byte) (Update, bool) {
 	e := &fnEval{p: p, th: p.in.Thresholds, rec: &rec}
 	e.apply()
 	rec.remember(p.in.BatchID)
-	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Alerts: e.alerts, Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetFunction), Alerts: e.alerts, Note: note}, true
 }
 
 // apply walks the batch's performance events in order.

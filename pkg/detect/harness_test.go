@@ -35,14 +35,11 @@ func (r *runner) feed(fn string, obs []Observation) []Alert {
 
 func (r *runner) apply(in Input) []Alert {
 	r.t.Helper()
-	keys := Keys(in)
-	got := map[string][]byte{}
-	for _, k := range keys {
-		if v, ok := r.state[k]; ok {
-			got[k] = v
-		}
-	}
-	res, err := Evaluate(in, got)
+	var keys []string
+	res, err := EvaluateWith(in, func(ks []string) (map[string][]byte, error) {
+		keys = append(keys, ks...)
+		return r.read(ks)
+	})
 	require.NoError(r.t, err)
 	var out []Alert
 	for _, u := range res.Updates {
@@ -52,6 +49,17 @@ func (r *runner) apply(in Input) []Alert {
 	}
 	r.alerts = append(r.alerts, out...)
 	return out
+}
+
+// read is the store lookup: the records among keys that exist.
+func (r *runner) read(keys []string) (map[string][]byte, error) {
+	got := map[string][]byte{}
+	for _, k := range keys {
+		if v, ok := r.state[k]; ok {
+			got[k] = v
+		}
+	}
+	return got, nil
 }
 
 var t0 = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)

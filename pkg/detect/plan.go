@@ -1,10 +1,7 @@
 package detect
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/logwarden/logwarden/pkg/logline"
@@ -27,6 +24,12 @@ type plan struct {
 	targets []target  // the records the batch touches, in Keys order
 	// buf holds the encoded records of one Evaluate back to back.
 	buf []byte
+	// The function's tally as this batch leaves it (see tally.go).
+	tally     tallyRecord
+	tallied   bool // loadTally ran
+	tallySeen bool // the stored tally had applied this batch already
+	tallyNote string
+	keysOnly  bool // MoreKeys: only which entities are exact matters
 	// Scratch of the auth detectors (valid until their next call).
 	hits     []authHit
 	counts   []Count
@@ -48,6 +51,11 @@ type authObs struct {
 // and the first and last of its auth events.
 type entity struct {
 	name        string
+	full        string // users: the whole normalised name
+	id          string // users: hash of the whole name, naming the record (identify)
+	fp          uint64 // identity in the tally
+	tally       int32  // index of its tally entry, -1 for none
+	exact       bool   // written to its own records this batch
 	fails       int
 	events      int
 	first, last int32
@@ -85,13 +93,15 @@ func newPlan(in Input) *plan {
 			j := int32(len(p.auth))
 			a := authObs{o: o, ip: -1, user: -1, nextIP: -1, nextUser: -1}
 			fail := o.Event.Kind == logline.KindAuthFailure
-			if o.Event.IP.IsValid() {
+			// The event still counts for its user; only the address is
+			// never made a culprit (one predicate for every auth detector).
+			if culprit(o.Event.IP) {
 				id, pre := ipIdentity(o.Event.IP)
 				k, ok := ipIdx[id]
 				if !ok {
 					k = int32(len(p.ips))
 					ipIdx[id] = k
-					p.ips = append(p.ips, entity{first: j, last: -1})
+					p.ips = append(p.ips, entity{first: j, last: -1, tally: -1})
 					names = appendIPName(names, id, pre)
 					nameEnd = append(nameEnd, len(names))
 				}
@@ -106,7 +116,8 @@ func newPlan(in Input) *plan {
 				if !ok {
 					k = int32(len(p.users))
 					userIdx[u] = k
-					p.users = append(p.users, entity{name: u, first: j, last: -1})
+					// Hashed only when the tally or a key needs it (identify).
+					p.users = append(p.users, entity{name: userDisplay(u, ""), full: u, first: j, last: -1, tally: -1})
 				}
 				a.user = k
 				if e := &p.users[k]; e.last >= 0 {
@@ -153,15 +164,38 @@ func appendIPName(b []byte, id netip.Addr, v6 bool) []byte {
 	return id.AppendTo(b)
 }
 
-// plan picks the tracked entities and lays out the targets and their keys
-// (built in one buffer: one allocation for all of them).
+// plan lays out the targets the batch touches before any state is read:
+// the function record and the tally. The exact records of promoted
+// entities follow once the tally is known (addExact).
 func (p *plan) plan() {
 	fn := p.in.Function
-	ips, users := topEntities(p.ips), topEntities(p.users)
-	n := 1 + 2*len(ips) + len(users)
-	kb := make([]byte, 0, n*(len(prefixFunction)+len(fn)+24))
+	if p.hasPerf {
+		p.targets = append(p.targets, target{kind: kindFunction, ent: -1, key: prefixFunction + fn})
+	}
+	if p.hasAuth {
+		p.targets = append(p.targets, target{kind: kindTally, ent: -1, key: prefixTally + fn})
+	}
+}
+
+// addExact appends the targets of the exact entities (loadTally chose
+// them), their keys built in one buffer: one allocation for all of them.
+func (p *plan) addExact() {
+	fn := p.in.Function
+	var ips, users []int32
+	for k := range p.ips {
+		if p.ips[k].exact {
+			ips = append(ips, int32(k))
+		}
+	}
+	for k := range p.users {
+		if p.users[k].exact {
+			users = append(users, int32(k))
+		}
+	}
+	n := 2*len(ips) + len(users)
+	kb := make([]byte, 0, n*(len(prefixUser)+len(fn)+34))
 	ends := make([]int, 0, n)
-	p.targets = make([]target, 0, n)
+	first := len(p.targets)
 	add := func(kind byte, ent int32, parts ...string) {
 		for _, s := range parts {
 			kb = append(kb, s...)
@@ -169,40 +203,21 @@ func (p *plan) plan() {
 		ends = append(ends, len(kb))
 		p.targets = append(p.targets, target{kind: kind, ent: ent})
 	}
-	if p.hasPerf {
-		add(kindFunction, -1, prefixFunction, fn)
-	}
 	for _, k := range ips {
 		add(kindIP, k, prefixIP, fn, "#", p.ips[k].name)
 	}
 	for _, k := range users {
-		add(kindUser, k, prefixUser, fn, "#", p.users[k].name)
+		add(kindUser, k, prefixUser, fn, "#", p.users[k].id)
 	}
 	for _, k := range ips {
-		if p.ips[k].fails > 0 {
+		if p.ips[k].fails > 0 || len(p.tally.IPs[p.ips[k].tally].Fails) > 0 {
 			add(kindBlock, k, prefixBlock, p.ips[k].name)
 		}
 	}
 	all, from := string(kb), 0
 	for i, end := range ends {
-		p.targets[i].key, from = all[from:end], end
+		p.targets[first+i].key, from = all[from:end], end
 	}
-}
-
-// topEntities returns the indexes of the maxEntities busiest entities (most
-// failures, then first seen), in first-seen order.
-func topEntities(list []entity) []int32 {
-	idx := make([]int32, len(list))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	if len(idx) <= maxEntities {
-		return idx
-	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return list[b].fails - list[a].fails })
-	idx = idx[:maxEntities]
-	slices.Sort(idx)
-	return idx
 }
 
 // selected lists the targets, restricted to only when it is non-nil.
@@ -272,20 +287,13 @@ func entityIP(ip netip.Addr) string {
 	return string(appendIPName(nil, id, v6))
 }
 
-// maxUserKey keeps state keys well below DynamoDB's 2 KB key limit; longer
-// (hostile) user names are truncated and made unique by a hash.
-const maxUserKey = 128
-
 // entityUser is the counting identity of a user name: trimmed and lower-cased
-// (login names and e-mail addresses are case-insensitive in practice).
+// (login names and e-mail addresses are case-insensitive in practice). Its
+// record is named by a hash of it and it is shown capped (userIdentity).
 func entityUser(u string) string {
 	u = strings.ToLower(strings.TrimSpace(u))
 	if u == "" || u == "-" {
 		return ""
-	}
-	if len(u) > maxUserKey {
-		sum := sha256.Sum256([]byte(u))
-		u = strings.ToValidUTF8(u[:maxUserKey-17], "") + "~" + hex.EncodeToString(sum[:8])
 	}
 	return u
 }

@@ -1,5 +1,7 @@
 package detect
 
+import "encoding/binary"
+
 // Binary layouts of the four records (see codec.go). Adding a field means
 // a new format version: append it here under the new version and keep
 // reading the old one.
@@ -215,4 +217,45 @@ func (r *dec) hits() []authHit {
 		out[i] = authHit{T: prev, E: r.str(), R: r.str()}
 	}
 	return out
+}
+
+func (x *tallyRecord) encode(w *enc) {
+	w.header(&x.header)
+	for _, es := range [][]tallyEntry{x.IPs, x.Users} {
+		w.uvarint(uint64(len(es)))
+		for i := range es {
+			e := &es[i]
+			w.b = binary.LittleEndian.AppendUint64(w.b, e.FP)
+			w.int(int64(e.N))
+			w.int(e.Last)
+			w.bool(e.Promoted)
+			w.hits(e.Fails)
+			w.hits(e.Succ)
+		}
+	}
+}
+
+func (x *tallyRecord) decode(r *dec) {
+	r.header(&x.header)
+	for _, es := range []*[]tallyEntry{&x.IPs, &x.Users} {
+		n := r.count(13)
+		if n == 0 {
+			continue
+		}
+		*es = make([]tallyEntry, n)
+		for i := range *es {
+			e := &(*es)[i]
+			if len(r.s) < 8 {
+				r.bad = true
+				return
+			}
+			e.FP = binary.LittleEndian.Uint64([]byte(r.s[:8]))
+			r.s = r.s[8:]
+			e.N = int(r.int())
+			e.Last = r.int()
+			e.Promoted = r.bool()
+			e.Fails = r.hits()
+			e.Succ = r.hits()
+		}
+	}
 }

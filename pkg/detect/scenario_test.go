@@ -101,13 +101,16 @@ func replay(t testing.TB, batches []cwlogs.Batch, items []store.Item) []detect.A
 				Account: b.Owner, Event: ev})
 		}
 		for range 2 {
-			keys := detect.Keys(in)
-			read := map[string][]byte{}
-			for _, k := range keys {
-				if v, ok := state[k]; ok {
-					read[k] = v
+			read, keys, err := detect.AllKeys(in, func(keys []string) (map[string][]byte, error) {
+				got := map[string][]byte{}
+				for _, k := range keys {
+					if v, ok := state[k]; ok {
+						got[k] = v
+					}
 				}
-			}
+				return got, nil
+			})
+			require.NoError(t, err)
 			res, err := detect.Evaluate(in, read)
 			require.NoError(t, err)
 			for _, u := range res.Updates {

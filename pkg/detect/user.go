@@ -31,7 +31,11 @@ func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 	rec.User = rest
 	th := &p.in.Thresholds
 	var alerts []Alert
-	failed := false
+	seedF, _ := p.seed(false, t.ent, lastHit(rec.Fails))
+	for _, h := range seedF {
+		rec.Fails = push(rec.Fails, h, maxFailRing)
+	}
+	failed := len(seedF) > 0
 	p.userEvents(t.ent, func(o *Observation, ip string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
@@ -42,6 +46,7 @@ func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 		}
 		failed = true
 		rec.Fails = push(rec.Fails, authHit{T: t, E: ip, R: o.Event.RequestID}, maxFailRing)
+		forgetOldIDs(rec.Fails)
 		if a, ok := p.distributed(&rec, o); ok {
 			alerts = append(alerts, a)
 		}
@@ -51,7 +56,7 @@ func (p *plan) applyUser(t target, data []byte) (Update, bool) {
 	}
 	rec.remember(p.in.BatchID)
 	last := max(lastHit(rec.Fails)+th.DistributedWindow.Milliseconds(), rec.Crossed+th.CompromiseWindow.Milliseconds())
-	return Update{Key: key, Data: encodeRecord(&p.buf, &rec), Expires: fromMs(last), Alerts: alerts, Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetUser), Expires: fromMs(last), Alerts: alerts, Note: note}, true
 }
 
 // distributed is the per-user brute force (Elastic's multi-source rule):

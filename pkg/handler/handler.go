@@ -40,7 +40,18 @@ type Handler struct {
 	// Reserve is kept back from the invocation deadline to persist state and
 	// deliver or park alerts.
 	Reserve time.Duration
+	// DeliveryMax caps the time alert delivery and pending retries take in
+	// one invocation (default 10 s); whatever is left then is parked.
+	DeliveryMax time.Duration
 }
+
+// defaultDeliveryMax bounds delivery when DeliveryMax is not set: Slack and
+// SES answer in well under a second; a channel that takes longer is cut off.
+const defaultDeliveryMax = 10 * time.Second
+
+// parkSlack is kept after the delivery deadline, beside alerting's
+// ParkTimeout, for the response to reach Lambda.
+const parkSlack = 250 * time.Millisecond
 
 // ErrMalformed marks an event that cannot be decoded. For a direct
 // subscription it is returned so the asynchronous invocation ends in the
@@ -98,17 +109,20 @@ func (h *Handler) run(ctx context.Context, batches []cwlogs.Batch, sum *Summary,
 			sum.Skipped++
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("batch %s/%s: %w", b.LogGroup, b.LogStream, err)
-		}
+		// A batch whose state was written in part still has the alerts of
+		// the records that were: they are delivered (or parked) before the
+		// error makes Lambda retry, and the retry does not raise them again.
 		for _, a := range res.Alerts {
 			h.logAlert(b, a)
 		}
 		*alerts = append(*alerts, res.Alerts...)
+		if err != nil {
+			return fmt.Errorf("batch %s/%s: %w", b.LogGroup, b.LogStream, err)
+		}
 		h.Log.WithFields(logrus.Fields{
 			"log_group": b.LogGroup, "log_stream": b.LogStream, "batch_id": pipeline.BatchID(b),
 			"events": res.Events, "alerts": len(res.Alerts), "state_reads": res.KeysRead,
-			"state_writes": res.KeysWritten, "conflicts": res.Conflicts,
+			"state_writes": res.KeysWritten, "conflicts": res.Conflicts, "duplicates": res.Duplicates,
 			"duration_ms": float64(time.Since(start).Microseconds()) / 1000,
 		}).Debug("batch processed")
 	}
@@ -125,15 +139,39 @@ func (h *Handler) workContext(ctx context.Context) (context.Context, context.Can
 }
 
 // deliver retries alerts parked by earlier invocations, then sends this
-// invocation's alerts as one digest per destination.
+// invocation's alerts as one digest per destination, within a bounded
+// share of the remaining time: pending retries get at most half of it, and
+// the deadline leaves room to park what was not delivered, so the
+// invocation answers before Lambda's timeout whatever Slack or SES do.
 func (h *Handler) deliver(ctx context.Context, alerts []detect.Alert, sum *Summary, st *stats) {
 	now := h.Now()
-	pending := h.Dispatcher.RetryPending(ctx, now)
-	rep := h.Dispatcher.Dispatch(ctx, alerts, now)
+	dctx, cancel := h.deliveryContext(ctx)
+	defer cancel()
+	dctx = alerting.WithRun(dctx)
+	pctx, pcancel := dctx, context.CancelFunc(func() {})
+	if dl, ok := dctx.Deadline(); ok {
+		pctx, pcancel = context.WithDeadline(dctx, time.Now().Add(time.Until(dl)/2))
+	}
+	pending := h.Dispatcher.RetryPending(pctx, now)
+	pcancel()
+	rep := h.Dispatcher.Dispatch(dctx, alerts, now)
 	sum.Alerts += len(alerts)
 	sum.Sent = merge(rep.Sent, pending.Sent)
 	sum.Pending = rep.Pending
 	st.report(rep, pending)
+}
+
+// deliveryContext bounds delivery: DeliveryMax, and the invocation's
+// deadline less the time parking the undelivered alerts may take.
+func (h *Handler) deliveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	budget := h.DeliveryMax
+	if budget <= 0 {
+		budget = defaultDeliveryMax
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		budget = min(budget, time.Until(dl)-alerting.ParkTimeout-parkSlack)
+	}
+	return context.WithTimeout(ctx, max(budget, 0))
 }
 
 func merge(a, b map[string]int) map[string]int {

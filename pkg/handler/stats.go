@@ -18,6 +18,7 @@ type stats struct {
 	alerts, sent, failed, pend int
 	stateReads, stateWrites    int
 	conflicts                  int
+	duplicates                 int // events already applied by an earlier delivery
 }
 
 func newStats() *stats { return &stats{start: time.Now()} }
@@ -32,6 +33,7 @@ func (s *stats) add(r pipeline.Result, _ time.Duration) {
 	s.stateReads += r.KeysRead
 	s.stateWrites += r.KeysWritten
 	s.conflicts += r.Conflicts
+	s.duplicates += r.Duplicates
 }
 
 func (s *stats) report(reps ...alerting.Report) {
@@ -81,6 +83,7 @@ func (h *Handler) flush(s *stats) {
 		{Name: "StateReads", Unit: "Count", Value: float64(s.stateReads)},
 		{Name: "StateWrites", Unit: "Count", Value: float64(s.stateWrites)},
 		{Name: "StateConflicts", Unit: "Count", Value: float64(s.conflicts)},
+		{Name: "DuplicateEvents", Unit: "Count", Value: float64(s.duplicates)},
 		{Name: "InvocationDuration", Unit: "Milliseconds", Value: float64(time.Since(s.start).Microseconds()) / 1000},
 	}
 	if err := emf.Write(h.Metrics, "logwarden", h.Now(), map[string]string{"FunctionName": h.Function}, ms); err != nil {

@@ -25,6 +25,27 @@ type Record struct {
 // ErrConflict reports a conditional write that lost a race.
 var ErrConflict = errors.New("store: conflicting concurrent update")
 
+// PartialError is returned by a Put that wrote some records and failed to
+// write others (DynamoDB writes each record on its own): callers must still
+// act on the records that were written, such as sending their alerts.
+type PartialError struct {
+	Failed []string // keys not written for a reason other than a conflict
+	Err    error
+}
+
+func (e *PartialError) Error() string { return e.Err.Error() }
+func (e *PartialError) Unwrap() error { return e.Err }
+
+// FailedKeys returns the keys a Put error says were not written, and false
+// when the error does not tell (then no record may be assumed written).
+func FailedKeys(err error) ([]string, bool) {
+	var pe *PartialError
+	if errors.As(err, &pe) {
+		return pe.Failed, true
+	}
+	return nil, false
+}
+
 // State is the detector's state.
 type State interface {
 	// Get returns the live (unexpired at now) records among keys; missing keys
@@ -34,7 +55,8 @@ type State interface {
 	// Put writes each record on condition that the stored version is still
 	// rec.Version (0: absent or expired); a written record's version becomes
 	// rec.Version+1. Keys that lost the race are returned in conflicts and
-	// were not written; err reports any other failure.
+	// were not written; err reports any other failure, as a *PartialError
+	// naming the failed keys when the others were written.
 	Put(ctx context.Context, recs []Record, now time.Time) (conflicts []string, err error)
 	// Claim takes key until `until` if it is absent or expired at now, and
 	// reports whether this caller got it. It is how two instances agree on

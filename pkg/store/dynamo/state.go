@@ -119,6 +119,7 @@ func (s *State) Put(ctx context.Context, recs []store.Record, now time.Time) ([]
 	var (
 		mu        sync.Mutex
 		conflicts []string
+		failed    []string
 		errs      []error
 		wg        sync.WaitGroup
 		sem       = make(chan struct{}, putConcurrency)
@@ -134,6 +135,7 @@ func (s *State) Put(ctx context.Context, recs []store.Record, now time.Time) ([]
 			switch {
 			case err != nil:
 				errs = append(errs, err)
+				failed = append(failed, rec.Key)
 			case !ok:
 				conflicts = append(conflicts, rec.Key)
 			}
@@ -141,7 +143,11 @@ func (s *State) Put(ctx context.Context, recs []store.Record, now time.Time) ([]
 	}
 	wg.Wait()
 	sort.Strings(conflicts)
-	return conflicts, errors.Join(errs...)
+	if len(errs) > 0 {
+		sort.Strings(failed)
+		return conflicts, &store.PartialError{Failed: failed, Err: errors.Join(errs...)}
+	}
+	return conflicts, nil
 }
 
 // put writes one record; false means its condition failed.

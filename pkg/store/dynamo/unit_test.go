@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/logwarden/logwarden/pkg/store"
 )
 
 // fakeAPI answers BatchGetItem from items, leaving the first `defer` keys
@@ -118,4 +120,39 @@ func TestValueMapping(t *testing.T) {
 		require.NoError(t, err, tc.name)
 		require.Equal(t, tc.want, again, tc.name)
 	}
+}
+
+// failingPuts fails the PutItem of chosen keys with a 500 and the
+// condition of others, writing the rest.
+type failingPuts struct {
+	API
+	fail, conflict map[string]bool
+	written        []string
+}
+
+func (f *failingPuts) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	k := in.Item[attrKey].(*types.AttributeValueMemberS).Value
+	switch {
+	case f.fail[k]:
+		return nil, errors.New("InternalServerError: injected")
+	case f.conflict[k]:
+		return nil, &types.ConditionalCheckFailedException{}
+	}
+	f.written = append(f.written, k)
+	return &dynamodb.PutItemOutput{}, nil
+}
+
+// TestPutNamesTheKeysItCouldNotWrite pins that a Put whose writes partly
+// fail says which keys failed (store.PartialError), so the pipeline can
+// still send the alerts of the records that were written.
+func TestPutNamesTheKeysItCouldNotWrite(t *testing.T) {
+	api := &failingPuts{fail: map[string]bool{"user#a": true}, conflict: map[string]bool{"ip#b": true}}
+	s := NewState(api, "t")
+	conflicts, err := s.Put(context.Background(), []store.Record{{Key: "user#a"}, {Key: "ip#b"}, {Key: "fn#c"}, {Key: "tally#d"}}, time.Now())
+	require.Equal(t, []string{"ip#b"}, conflicts)
+	failed, partial := store.FailedKeys(err)
+	require.True(t, partial, "%v", err)
+	require.Equal(t, []string{"user#a"}, failed)
+	require.ElementsMatch(t, []string{"fn#c", "tally#d"}, api.written)
+	require.ErrorContains(t, err, "injected")
 }
