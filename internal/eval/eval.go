@@ -65,13 +65,17 @@ func Replay(batches []cwlogs.Batch, items []store.Item) ([]detect.Alert, error) 
 				Time: time.UnixMilli(e.Timestamp).UTC(), LogGroup: b.LogGroup, LogStream: b.LogStream,
 				Account: b.Owner, Event: ev})
 		}
-		read := map[string][]byte{}
-		for _, k := range detect.Keys(in) {
-			if v, ok := state[k]; ok {
-				read[k] = v
+		// The pipeline's two-round read: the function record and tally
+		// first, then the exact records the tally promotes.
+		res, err := detect.EvaluateWith(in, func(keys []string) (map[string][]byte, error) {
+			read := make(map[string][]byte, len(keys))
+			for _, k := range keys {
+				if v, ok := state[k]; ok {
+					read[k] = v
+				}
 			}
-		}
-		res, err := detect.Evaluate(in, read)
+			return read, nil
+		})
 		if err != nil {
 			return nil, err
 		}
