@@ -10,7 +10,9 @@ import (
 )
 
 // filterLogEventsTimeout is `aws logs filter-log-events` output with one
-// timeout, as an operator would save it to f.json.
+// timeout and its REPORT, as an operator would save it to f.json (a
+// timeout line without its REPORT is not believed: see detect's
+// platformcheck).
 const filterLogEventsTimeout = `{
     "events": [
         {
@@ -19,6 +21,13 @@ const filterLogEventsTimeout = `{
             "message": "2026-03-03T10:00:03.003Z 7c9567b5-107b-4a6c-8798-0157ac21db52 Task timed out after 3.00 seconds\n\n",
             "ingestionTime": 1772532003512,
             "eventId": "39483049887000000000000000000000000000000000000000000001"
+        },
+        {
+            "logStreamName": "2026/03/03/[$LATEST]94fa867e5374431291a7fc14e2f56ae7",
+            "timestamp": 1772532003010,
+            "message": "REPORT RequestId: 7c9567b5-107b-4a6c-8798-0157ac21db52\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 48 MB\tStatus: timeout\n",
+            "ingestionTime": 1772532003512,
+            "eventId": "39483049887000000000000000000000000000000000000000000002"
         }
     ],
     "searchedLogStreams": []

@@ -117,7 +117,7 @@ func startFaultStack(t *testing.T) *faultStack {
 	env := []string{
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_ENDPOINT_URL_DYNAMODB=" + proxied,
-		"AWS_LAMBDA_FUNCTION_NAME=logwarden-processor", "AWS_LAMBDA_FUNCTION_TIMEOUT=8",
+		"AWS_LAMBDA_FUNCTION_NAME=logwarden-processor", "AWS_LAMBDA_FUNCTION_TIMEOUT=15",
 		"LOGWARDEN_STATE_TABLE=" + stateTable, "LOGWARDEN_CONFIG_TABLE=" + configTable,
 		"LOGWARDEN_SLACK_WEBHOOK_URL=" + slackSrv + "/services/T000/B000/XXXX",
 		"LOGWARDEN_DEADLINE_RESERVE=2s",
@@ -228,7 +228,7 @@ func (h *hangingSlack) accepted() []string {
 
 // TestHangingSlackNeverStallsTheProcessorUnderRIE pins issue #9's stall:
 // with a Slack that accepts connections and never answers, every
-// invocation answers before its 8 s timeout (they used to end in "Task
+// invocation answers before its 15 s timeout (they used to end in "Task
 // timed out", which the emulator returns as an errorMessage body), the
 // email goes out, the Slack alert is parked, and
 // it reaches Slack once Slack answers again.
@@ -245,7 +245,7 @@ func TestHangingSlackNeverStallsTheProcessorUnderRIE(t *testing.T) {
 	env := []string{
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_ENDPOINT_URL_DYNAMODB=" + ddbURL, "AWS_ENDPOINT_URL_SESV2=" + sesURL,
-		"AWS_LAMBDA_FUNCTION_NAME=logwarden-processor", "AWS_LAMBDA_FUNCTION_TIMEOUT=8",
+		"AWS_LAMBDA_FUNCTION_NAME=logwarden-processor", "AWS_LAMBDA_FUNCTION_TIMEOUT=15",
 		"LOGWARDEN_STATE_TABLE=" + stateTable, "LOGWARDEN_CONFIG_TABLE=" + configTable,
 		"LOGWARDEN_SLACK_WEBHOOK_URL=" + slackSrv + "/services/T000/B000/XXXX",
 		"LOGWARDEN_EMAIL_FROM=logwarden@example.com", "LOGWARDEN_EMAIL_TO=" + recipient,
