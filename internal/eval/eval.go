@@ -8,6 +8,7 @@ package eval
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 	"github.com/logwarden/logwarden/pkg/detect"
 	"github.com/logwarden/logwarden/pkg/logline"
+	"github.com/logwarden/logwarden/pkg/pipeline"
 	"github.com/logwarden/logwarden/pkg/store"
 	"github.com/logwarden/logwarden/pkg/thresholds"
 )
@@ -39,50 +41,34 @@ type Row struct {
 	FalseAt   []string // the false alerts: time, type, summary
 }
 
-// Replay runs batches through the detector as the pipeline does (classify,
-// group per function, Keys, Evaluate, keep the writes), in delivery order.
+// Replay runs batches through the processor's own pipeline (classify,
+// trusted proxies, the seen-event filter, the two-round read, conditional
+// writes) against an in-memory store, in delivery order, with each batch's
+// newest event as the clock: what eval scores is what production runs.
 func Replay(batches []cwlogs.Batch, items []store.Item) ([]detect.Alert, error) {
-	set, err := thresholds.New(items)
-	if err != nil {
+	if _, err := thresholds.New(items); err != nil {
 		return nil, err
 	}
-	parser := logline.Default()
-	state := map[string][]byte{}
+	proc := &pipeline.Processor{Parser: logline.Default(), State: store.NewMemory(),
+		Thresholds: &pipeline.ThresholdCache{Static: items}}
+	ctx := context.Background()
+	var clock time.Time
 	var alerts []detect.Alert
-	for n, b := range batches {
+	for i := range batches {
+		b := &batches[i]
 		if b.IsControl() {
 			continue
 		}
-		fn := detect.FunctionName(b.LogGroup)
-		in := detect.Input{BatchID: fmt.Sprint("b", n), Function: fn, LogGroup: b.LogGroup,
-			Thresholds: set.Resolve(fn, b.LogGroup)}
 		for _, e := range b.LogEvents {
-			ev := parser.Parse(e.Message)
-			if ev.Kind == logline.KindOther || ev.Kind == logline.KindPlatform {
-				continue
+			if t := time.UnixMilli(e.Timestamp).UTC(); t.After(clock) {
+				clock = t
 			}
-			in.Observations = append(in.Observations, detect.Observation{EventID: e.ID,
-				Time: time.UnixMilli(e.Timestamp).UTC(), LogGroup: b.LogGroup, LogStream: b.LogStream,
-				Account: b.Owner, Event: ev})
 		}
-		// The pipeline's two-round read: the function record and tally
-		// first, then the exact records the tally promotes.
-		res, err := detect.EvaluateWith(in, func(keys []string) (map[string][]byte, error) {
-			read := make(map[string][]byte, len(keys))
-			for _, k := range keys {
-				if v, ok := state[k]; ok {
-					read[k] = v
-				}
-			}
-			return read, nil
-		})
+		res, err := proc.Process(ctx, b, clock)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("batch %s/%s: %w", b.LogGroup, b.LogStream, err)
 		}
-		for _, u := range res.Updates {
-			state[u.Key] = u.Data
-			alerts = append(alerts, u.Alerts...)
-		}
+		alerts = append(alerts, res.Alerts...)
 	}
 	return alerts, nil
 }
