@@ -34,6 +34,15 @@ var keywords = [...]struct {
 	{"locke", hitAuth}, {"crede", hitAuth}, {"sshd[", hitAuth}, {"sshd:", hitAuth},
 	{"\" 401", hitAuth}, {"\"401\"", hitAuth}, {":401,", hitAuth}, {":401}", hitAuth}, {": 401", hitAuth}, {" 401 ", hitAuth},
 	{"\" 403", hitAuth}, {"\"403\"", hitAuth}, {":403,", hitAuth}, {":403}", hitAuth}, {": 403", hitAuth}, {" 403 ", hitAuth},
+	// Catalogue sources whose lines carry none of the words above (catalog.go):
+	// sshd "not allowed because", "Illegal user"; dropbear "Pubkey auth";
+	// proftpd "no such user"; xrdp "AUTHFAIL", "(access granted)"; dovecot
+	// "unknown user"; postfix "sasl_username"; Apache 2.2 "[client …] user";
+	// mod_auth_digest "AH0179x"; PostgreSQL 'role "x"', "pg_hba"; Grafana
+	// "status=401"; Drupal's "|user|" channel; Nextcloud "Bruteforce".
+	{"d bec", hitAuth}, {"illeg", hitAuth}, {"ey au", hitAuth}, {"such ", hitAuth}, {"authf", hitAuth},
+	{"s gra", hitAuth}, {"own u", hitAuth}, {"sasl_", hitAuth}, {"] use", hitAuth}, {"ah017", hitAuth},
+	{`ole "`, hitAuth}, {"g_hba", hitAuth}, {"=401 ", hitAuth}, {"=403 ", hitAuth}, {"|user", hitAuth}, {"tefor", hitAuth},
 	{"emory", hitCrash}, {"exite", hitCrash},
 	{"k tim", hitTimeout},
 }
