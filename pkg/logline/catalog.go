@@ -1,13 +1,16 @@
 package logline
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // The catalogue of text log sources (CrowdSec hub style): one entry per
 // service family, each with the syslog program names and the literal keys
 // that route a line to its matcher. Only lines that passed the auth
 // prefilter get here; a line then pays for one syslog-head cut, one lookup
-// of its program, and a substring test per key, and runs only the matchers
-// its program or keys select. A service's own file holds its matcher and
+// of its program and one pass that finds the keys it holds, and runs only
+// the matchers its program or keys select, in table order. A service's own file holds its matcher and
 // testdata/auth/<service>/ its samples.
 //
 // A program's matcher is authoritative: a line from a known program that it
@@ -59,12 +62,44 @@ var catalogue = [...]textSource{
 
 var progIndex = map[string]uint8{}
 
+// keyBuckets index the catalogue's keys by a hash of their first two bytes,
+// so one pass over a line finds every key it holds without a substring
+// search per key.
+var keyBuckets [1 << 10][]keyRef
+
+type keyRef struct {
+	key string
+	src uint8
+}
+
+func pairHash(a, b byte) uint16 { return (uint16(a)*31 + uint16(b)) & (1<<10 - 1) }
+
 func init() {
+	if len(catalogue) > 64 {
+		panic("logline: routedSources holds at most 64 catalogue entries")
+	}
 	for i, src := range catalogue {
 		for _, p := range src.progs {
 			progIndex[p] = uint8(i)
 		}
+		for _, k := range src.keys {
+			h := pairHash(k[0], k[1])
+			keyBuckets[h] = append(keyBuckets[h], keyRef{k, uint8(i)})
+		}
 	}
+}
+
+// routedSources returns the set of catalogue entries (bit i = entry i)
+// whose keys occur in s.
+func routedSources(s string) (set uint64) {
+	for i := 0; i+1 < len(s); i++ {
+		for _, r := range keyBuckets[pairHash(s[i], s[i+1])] {
+			if strings.HasPrefix(s[i:], r.key) {
+				set |= 1 << r.src
+			}
+		}
+	}
+	return set
 }
 
 // parseCatalogue classifies s by the catalogue. decided is true when a known
@@ -75,18 +110,10 @@ func parseCatalogue(s string) (ev Event, ok, decided bool) {
 			return ev, ok, true
 		}
 	}
-	for i := range catalogue {
-		src := &catalogue[i]
-		if src.line == nil {
-			continue
-		}
-		for _, k := range src.keys {
-			if strings.Contains(s, k) {
-				if ev, ok := src.line(s); ok {
-					return ev, true, true
-				}
-				break
-			}
+	for set := routedSources(s); set != 0; set &= set - 1 {
+		src := &catalogue[bits.TrailingZeros64(set)]
+		if ev, ok := src.line(s); ok {
+			return ev, true, true
 		}
 	}
 	return Event{}, false, false

@@ -34,15 +34,16 @@ var keywords = [...]struct {
 	{"locke", hitAuth}, {"crede", hitAuth}, {"sshd[", hitAuth}, {"sshd:", hitAuth},
 	{"\" 401", hitAuth}, {"\"401\"", hitAuth}, {":401,", hitAuth}, {":401}", hitAuth}, {": 401", hitAuth}, {" 401 ", hitAuth},
 	{"\" 403", hitAuth}, {"\"403\"", hitAuth}, {":403,", hitAuth}, {":403}", hitAuth}, {": 403", hitAuth}, {" 403 ", hitAuth},
-	// Catalogue sources whose lines carry none of the words above (catalog.go):
-	// sshd "not allowed because", "Illegal user"; dropbear "Pubkey auth";
-	// proftpd "no such user"; xrdp "AUTHFAIL", "(access granted)"; dovecot
-	// "unknown user"; postfix "sasl_username"; Apache 2.2 "[client …] user";
-	// mod_auth_digest "AH0179x"; PostgreSQL 'role "x"', "pg_hba"; Grafana
-	// "status=401"; Drupal's "|user|" channel; Nextcloud "Bruteforce".
-	{"d bec", hitAuth}, {"illeg", hitAuth}, {"ey au", hitAuth}, {"such ", hitAuth}, {"authf", hitAuth},
-	{"s gra", hitAuth}, {"own u", hitAuth}, {"sasl_", hitAuth}, {"] use", hitAuth}, {"ah017", hitAuth},
-	{`ole "`, hitAuth}, {"g_hba", hitAuth}, {"=401 ", hitAuth}, {"=403 ", hitAuth}, {"|user", hitAuth}, {"tefor", hitAuth},
+	// Catalogue sources whose lines carry none of the words above
+	// (catalog.go). Both 4-byte halves of each must be rare in ordinary
+	// text, since either half alone is a hit: sshd "not allowed", "Illegal
+	// user"; dropbear "Pubkey auth"; proftpd "no such user"; xrdp "AUTHFAIL",
+	// "(access granted)"; dovecot "unknown user"; postfix "sasl_username";
+	// Apache 2.2 "] [client"; mod_auth_digest "AH0179x"; PostgreSQL
+	// "FATAL:  role", "pg_hba"; Grafana "status=401"; Proxmox "successful auth".
+	{"lowed", hitAuth}, {"illeg", hitAuth}, {"ey au", hitAuth}, {"such ", hitAuth}, {"authf", hitAuth},
+	{"s gra", hitAuth}, {"own u", hitAuth}, {"sasl_", hitAuth}, {"] [cl", hitAuth}, {"ah017", hitAuth},
+	{":  ro", hitAuth}, {"g_hba", hitAuth}, {"=401 ", hitAuth}, {"=403 ", hitAuth}, {"ul au", hitAuth},
 	{"emory", hitCrash}, {"exite", hitCrash},
 	{"k tim", hitTimeout},
 }
