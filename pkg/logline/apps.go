@@ -31,8 +31,8 @@ func endsWithPeer(s, marker string) (tok string, at int, ok bool) {
 // On failures the peer follows the fixed text directly and the user comes
 // after it; on success the user comes first and the peer ends the line.
 func parseVaultwarden(s string) (Event, bool) {
-	i := strings.Index(s, "::api::")
-	if i < 0 {
+	i := headIndex(s, "::api::", 48) // "[<time>][vaultwarden::api::identity][ERROR] "
+	if i < 0 || s[0] != '[' {
 		return Event{}, false
 	}
 	m := strings.Index(s[i:], "] ")
@@ -86,6 +86,9 @@ func parseVaultwarden(s string) (Event, bool) {
 // X-Real-IP or the first X-Forwarded-For hop when a request has them, so it
 // is only as good as the proxy in front of Grafana.
 func parseGrafana(s string) (Event, bool) {
+	if !strings.HasPrefix(s, "logger=") && !strings.HasPrefix(s, "t=") { // a whole logfmt record
+		return Event{}, false
+	}
 	msg, ok := kvValue(s, "msg", ' ')
 	if !ok {
 		return Event{}, false
@@ -130,10 +133,10 @@ func parseGrafana(s string) (Event, bool) {
 // " ip=", after which GitLab writes only its own fields.
 func parseGitLab(s string) (Event, bool) {
 	kind, lit := KindAuthFailure, "Failed Login: username="
-	i := strings.Index(s, lit)
+	i := headIndex(s, lit, 40) // after "<time>: "
 	if i < 0 {
 		kind, lit = KindAuthSuccess, "Successful Login: username="
-		if i = strings.Index(s, lit); i < 0 {
+		if i = headIndex(s, lit, 40); i < 0 {
 			return Event{}, false
 		}
 	}
@@ -163,8 +166,8 @@ func parseGitLab(s string) (Event, bool) {
 // is the one reading that fits; when the name makes several fit, the one
 // whose user matches the error's "name: …]" wins, else there is no address.
 func parseGitea(s string) (Event, bool) {
-	const lit = "Failed authentication attempt for "
-	i := strings.Index(s, lit)
+	const lit = "] Failed authentication attempt for " // after the level "[I]"
+	i := headIndex(s, lit, 160)
 	if i < 0 {
 		return Event{}, false
 	}
@@ -216,8 +219,8 @@ func parseGitea(s string) (Event, bool) {
 // line ambiguous, so an address is attributed only when every ipAddress=
 // in the line names the same one.
 func parseKeycloak(s string) (Event, bool) {
-	t := strings.Index(s, "type=")
-	if t < 0 {
+	t := headIndex(s, "type=", 128) // after "[org.keycloak.events] (<thread>) "
+	if t < 0 || (t > 0 && s[t-1] != ' ') {
 		return Event{}, false
 	}
 	rec := s[t:]
@@ -282,31 +285,32 @@ func keycloakReason(e string) string {
 // right-most entry is the peer, and the whole chain is kept in Forwarded so
 // that trusted proxies can be skipped.
 func parseGuacamole(s string) (Event, bool) {
-	if i := strings.Index(s, "Authentication attempt from "); i >= 0 {
+	if i := headIndex(s, "Authentication attempt from ", 128); i >= 0 {
 		rest := s[i+len("Authentication attempt from "):]
 		addr, after, ok := guacAddr(rest)
 		if !ok {
 			return Event{}, false
 		}
 		user := ""
-		if u, ok := strings.CutPrefix(after, ` for user "`); ok {
-			user = strings.TrimSuffix(strings.TrimRight(u, " \r\n"), `" failed.`)
-		} else if !strings.HasPrefix(after, " failed.") {
+		after = strings.TrimRight(after, " \r\n")
+		if u, ok := strings.CutPrefix(after, ` for user "`); ok && strings.HasSuffix(u, `" failed.`) {
+			user = u[:len(u)-len(`" failed.`)]
+		} else if after != " failed." {
 			return Event{}, false
 		}
 		ev := slotEvent(KindAuthFailure, "guacamole", "invalid_password", user)
 		guacPeer(&ev, addr)
 		return ev, true
 	}
-	if i := strings.Index(s, `User "`); i >= 0 {
+	if i := headIndex(s, `User "`, 128); i >= 0 {
 		rest := s[i+len(`User "`):]
 		k := strings.LastIndex(rest, `" successfully authenticated from `)
 		if k < 0 {
 			return Event{}, false
 		}
-		addr, _, ok := guacAddr(rest[k+len(`" successfully authenticated from `):])
+		addr, after, ok := guacAddr(rest[k+len(`" successfully authenticated from `):])
 		ev := slotEvent(KindAuthSuccess, "guacamole", "login_success", rest[:k])
-		if ok {
+		if ok && strings.TrimRight(after, " .\r\n") == "" {
 			guacPeer(&ev, addr)
 		}
 		return ev, true

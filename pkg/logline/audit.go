@@ -27,14 +27,14 @@ func parseAudit(_, s string) (Event, bool) { return parseAuditLine(s) }
 func parseAuditLine(s string) (Event, bool) {
 	reason := ""
 	for _, t := range auditTypes {
-		if strings.Contains(s, "type="+t.name+" ") || strings.Contains(s, "type="+t.num+" ") || strings.HasPrefix(s, t.name+" ") ||
-			strings.Contains(s, " "+t.name+" pid=") {
+		if headIndex(s, "type="+t.name+" ", 64) >= 0 || headIndex(s, "type="+t.num+" ", 64) >= 0 || strings.HasPrefix(s, t.name+" ") ||
+			headIndex(s, " "+t.name+" pid=", 64) >= 0 {
 			reason = t.reason
 			break
 		}
 	}
 	m := strings.Index(s, "msg='")
-	if reason == "" || m < 0 {
+	if reason == "" || m < 0 || m > 256 {
 		return Event{}, false
 	}
 	inner := strings.TrimSuffix(strings.TrimRight(s[m+len("msg='"):], " \r\n"), "'")

@@ -1,16 +1,13 @@
 package logline
 
-import (
-	"math/bits"
-	"strings"
-)
+import "strings"
 
 // The catalogue of text log sources (CrowdSec hub style): one entry per
 // service family, each with the syslog program names and the literal keys
 // that route a line to its matcher. Only lines that passed the auth
 // prefilter get here; a line then pays for one syslog-head cut, one lookup
 // of its program and one pass that finds the keys it holds, and runs only
-// the matchers its program or keys select, in table order. A service's own file holds its matcher and
+// the matchers its program or keys select. A service's own file holds its matcher and
 // testdata/auth/<service>/ its samples.
 //
 // A program's matcher is authoritative: a line from a known program that it
@@ -89,17 +86,24 @@ func init() {
 	}
 }
 
-// routedSources returns the set of catalogue entries (bit i = entry i)
-// whose keys occur in s.
-func routedSources(s string) (set uint64) {
+// routedSources returns the catalogue entries whose keys occur in s, in
+// the order of their first key in the line (at most len(order)). The
+// client's text can hold another service's key; the service's own fixed
+// text usually comes first, so the earliest key is tried first.
+func routedSources(s string) (order [8]uint8, n int) {
+	var seen uint64
 	for i := 0; i+1 < len(s); i++ {
 		for _, r := range keyBuckets[pairHash(s[i], s[i+1])] {
-			if strings.HasPrefix(s[i:], r.key) {
-				set |= 1 << r.src
+			if seen&(1<<r.src) == 0 && strings.HasPrefix(s[i:], r.key) {
+				seen |= 1 << r.src
+				if n < len(order) {
+					order[n] = r.src
+					n++
+				}
 			}
 		}
 	}
-	return set
+	return order, n
 }
 
 // parseCatalogue classifies s by the catalogue. decided is true when a known
@@ -110,9 +114,9 @@ func parseCatalogue(s string) (ev Event, ok, decided bool) {
 			return ev, ok, true
 		}
 	}
-	for set := routedSources(s); set != 0; set &= set - 1 {
-		src := &catalogue[bits.TrailingZeros64(set)]
-		if ev, ok := src.line(s); ok {
+	order, n := routedSources(s)
+	for _, i := range order[:n] {
+		if ev, ok := catalogue[i].line(s); ok {
 			return ev, true, true
 		}
 	}

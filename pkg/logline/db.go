@@ -23,7 +23,7 @@ func parseMySQL(s string) (Event, bool) {
 	if strings.Contains(s, ",FAILED_CONNECT,") {
 		return mysqlAudit(s)
 	}
-	i := strings.Index(s, "Access denied for user '")
+	i := headIndex(s, "] Access denied for user '", 96) // after "[Note]" / "[Server]"
 	k := strings.LastIndex(s, "' (using password: ")
 	if i < 0 {
 		return Event{}, false
@@ -31,7 +31,7 @@ func parseMySQL(s string) (Event, bool) {
 	if k < i { // "… to database 'x'": authorization after a successful login
 		return Event{}, true
 	}
-	slot := s[i+len("Access denied for user '") : k]
+	slot := s[i+len("] Access denied for user '") : k]
 	at := strings.LastIndex(slot, "'@'")
 	if at < 0 {
 		return Event{}, false
@@ -148,13 +148,17 @@ func postgresPeer(ev *Event, s string) {
 // The user is the client's; "[CLIENT: <ip>]" ends the line, so the slot
 // is its last occurrence.
 func parseMSSQL(s string) (Event, bool) {
+	// "<date> <time> Logon       Login failed …": the source column first.
 	kind, lit := KindAuthFailure, "Login failed for user '"
-	i := strings.Index(s, lit)
+	i := headIndex(s, lit, 48)
 	if i < 0 {
 		kind, lit = KindAuthSuccess, "Login succeeded for user '"
-		if i = strings.Index(s, lit); i < 0 {
+		if i = headIndex(s, lit, 48); i < 0 {
 			return Event{}, false
 		}
+	}
+	if !strings.HasSuffix(strings.TrimRight(s[:i], " "), "Logon") {
+		return Event{}, false
 	}
 	rest := s[i+len(lit):]
 	reason := "login_success"
@@ -189,14 +193,24 @@ func parseMSSQL(s string) (Event, bool) {
 // The user comes first, the error after the peer repeats it: the peer is
 // the token after " from client " only when that text occurs once.
 func parseMongoText(s string) (Event, bool) {
+	a := headIndex(s, " ACCESS ", 40)
+	if a < 0 {
+		return Event{}, false
+	}
+	if c := strings.Index(s[a:], "] "); c < 0 || c > 40 { // "  [conn12] "
+		return Event{}, false
+	} else {
+		s = s[a+c+2:]
+	}
 	kind, reason := KindAuthFailure, "invalid_password"
-	i := strings.Index(s, " authentication failed for ")
+	i := headIndex(s, " authentication failed for ", 40) // "SASL SCRAM-SHA-256 authentication …"
 	lit := " authentication failed for "
 	if i < 0 {
 		kind, reason, lit = KindAuthSuccess, "login_success", "Successfully authenticated as principal "
-		if i = strings.Index(s, lit); i < 0 {
+		if !strings.HasPrefix(s, lit) {
 			return Event{}, false
 		}
+		i = 0
 	}
 	rest := s[i+len(lit):]
 	if strings.Contains(rest, "UserNotFound") {

@@ -19,6 +19,14 @@ func parseVsftpd(s string) (Event, bool) {
 	if k < 4 {
 		return Event{}, false
 	}
+	// Own log: "<ctime> [pid N] [user] …"; syslog: "[user] …" (program-routed).
+	if p := headIndex(s, "[pid ", 32); p >= 0 {
+		if e := strings.Index(s[p:], "] ["); e < 0 || e > 16 {
+			return Event{}, false
+		}
+	} else if s[0] != '[' {
+		return Event{}, false
+	}
 	kind, reason := KindAuthFailure, "invalid_password"
 	switch {
 	case strings.HasSuffix(s[:k], "] FAIL"):

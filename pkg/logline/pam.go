@@ -9,10 +9,12 @@ import "strings"
 //
 // ruser and user are the client's input and surround rhost, so either may
 // hold " rhost=10.9.9.9". rhost is the one " rhost=" whose token is followed
-// by the end or by " user=": when several fit, the reading in which ruser
-// and user are the same name (vsftpd sets both) wins, then the reading with
-// an empty ruser unless the service puts the client's name in ruser (an
-// FTP or mail server could then fake that reading); otherwise no address.
+// by the end or by " user=". When several fit: for services that never set
+// ruser (sshd, su, login, …) the reading with an empty ruser wins, since
+// the client cannot write before it; for services that set ruser to the
+// client's login (vsftpd, dovecot) the one reading in which ruser and user
+// are the same name wins, since the name is written twice around the real
+// rhost. Otherwise no address.
 func parsePAMMsg(msg string) (Event, bool) {
 	i := strings.Index(msg, "): authentication failure;")
 	if i < 0 || i > 64 {
@@ -61,10 +63,10 @@ func parsePAMMsg(msg string) (Event, bool) {
 		if u := strings.Index(rest, " user="); u >= 0 {
 			user = rest[u+len(" user="):]
 		}
-	case cands > 1 && matchedCount == 1:
-		tok, user = matchedTok, matchedUser
 	case cands > 1 && emptyOK && emptyRuser != "":
 		tok, user = emptyRuser, emptyUser
+	case cands > 1 && !emptyOK && matchedCount == 1:
+		tok, user = matchedTok, matchedUser
 	case cands > 1:
 		tok = ""
 	}

@@ -75,7 +75,7 @@ func parseDropbear(_, msg string) (Event, bool) {
 func parseXrdpMsg(_, msg string) (Event, bool) { return parseXrdp(msg) }
 
 func parseXrdp(s string) (Event, bool) {
-	if i := strings.Index(s, "AUTHFAIL: user="); i >= 0 {
+	if i := headIndex(s, "AUTHFAIL: user=", 64); i >= 0 {
 		rest := s[i+len("AUTHFAIL: user="):]
 		k := strings.LastIndex(rest, " ip=")
 		if k < 0 {
@@ -88,10 +88,11 @@ func parseXrdp(s string) (Event, bool) {
 		}
 		return ev, true
 	}
-	if strings.Contains(s, "xrdp_wm_log_msg: login failed for display ") {
+	if headIndex(s, "xrdp_wm_log_msg: login failed for display ", 64) >= 0 {
 		return slotEvent(KindAuthFailure, "xrdp", "login_failed", ""), true
 	}
-	if i := strings.Index(s, "(access granted): username "); i >= 0 {
+	if i := headIndex(s, "++ created session (access granted): username ", 64); i >= 0 {
+		i += len("++ created session ")
 		rest := s[i+len("(access granted): username "):]
 		k := strings.LastIndex(rest, ", ip ")
 		if k < 0 {
@@ -143,8 +144,8 @@ func parseOpenVPN(s string) (Event, bool) {
 		if sh.reason == "tls_auth_error" && !containsAnyFold(s[i:], "verification failed", "auth_failed") {
 			return Event{}, false
 		}
-		tok, _ := tokenBefore(s, i)
-		if strings.Count(s, sh.text) != 1 {
+		tok, start := tokenBefore(s, i)
+		if start > 40 || strings.Count(s, sh.text) != 1 { // the peer follows a time or the syslog tag
 			tok = ""
 		}
 		user := ""

@@ -95,6 +95,18 @@ func tokenBefore(s string, i int) (tok string, start int) {
 	return s[j:i], j
 }
 
+// headIndex returns the index of key when it starts within the first max
+// bytes of s, else -1. Keyed matchers find their service's fixed text only
+// in the head of the line, where the service writes it: the same text
+// further on is the client's (a user name, a referrer) and must not make
+// another service's matcher read the line.
+func headIndex(s, key string, max int) int {
+	if len(s) > max+len(key) {
+		s = s[:max+len(key)]
+	}
+	return strings.Index(s, key)
+}
+
 // unquote strips one pair of matching quotes (', ", `) around s.
 func unquote(s string) string {
 	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"' || s[0] == '`') && s[len(s)-1] == s[0] {

@@ -244,9 +244,18 @@ func loginishPath(p string) bool {
 //
 // The path and user come first; the peer is the last "IP: " and ends the line.
 func parseLighttpd(s string) (Event, bool) {
+	c := headIndex(s, "_auth.c.", 32)
+	if c < 0 {
+		return Event{}, false
+	}
+	p := strings.Index(s[c:], ") ")
+	if p < 0 || p > 16 {
+		return Event{}, false
+	}
+	s = s[c+p+1:] // " <message>"
 	var ev Event
 	switch {
-	case strings.Contains(s, ") password doesn't match for "):
+	case strings.HasPrefix(s, " password doesn't match for "):
 		u := strings.Index(s, " username: ")
 		if u < 0 {
 			return Event{}, false
@@ -256,9 +265,9 @@ func parseLighttpd(s string) (Event, bool) {
 		if k := strings.LastIndex(user, " IP: "); k >= 0 {
 			ev.User = cleanUser(strings.TrimSuffix(user[:k], ","))
 		}
-	case strings.Contains(s, ") digest: auth failed"):
+	case strings.HasPrefix(s, " digest: auth failed"):
 		ev = slotEvent(KindAuthFailure, "lighttpd", "invalid_password", "")
-	case strings.Contains(s, ") get_password failed"):
+	case strings.HasPrefix(s, " get_password failed"):
 		ev = slotEvent(KindAuthFailure, "lighttpd", "invalid_user", "")
 	default:
 		return Event{}, false

@@ -23,7 +23,7 @@ func parseRoundcubeLine(s string) (Event, bool) {
 	kind, reason := KindAuthFailure, "invalid_password"
 	i, lit := -1, ""
 	for _, l := range [...]string{"Login failed for ", "Failed login for ", "FAILED login for ", "Successful login for "} {
-		if i = strings.Index(s, l); i >= 0 {
+		if i = headIndex(s, l, 80); i >= 0 {
 			lit = l
 			break
 		}
