@@ -140,6 +140,9 @@ func parseGitLab(s string) (Event, bool) {
 			return Event{}, false
 		}
 	}
+	if i > 0 && (i < 2 || s[i-2:i] != ": " || strings.ContainsAny(s[:i-2], " [")) { // one time token, then ": "
+		return Event{}, false
+	}
 	rest := s[i+len(lit):]
 	k := strings.LastIndex(rest, " ip=")
 	reason := "invalid_password"
@@ -168,7 +171,7 @@ func parseGitLab(s string) (Event, bool) {
 func parseGitea(s string) (Event, bool) {
 	const lit = "] Failed authentication attempt for " // after the level "[I]"
 	i := headIndex(s, lit, 160)
-	if i < 0 {
+	if i < 20 || s[4] != '/' || s[7] != '/' || s[i-2] != '[' || strings.ContainsAny(s[:i-2], `"'=[]`) {
 		return Event{}, false
 	}
 	rest := s[i+len(lit):]

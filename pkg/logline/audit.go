@@ -25,6 +25,14 @@ var auditTypes = [...]struct{ name, num, reason string }{
 func parseAudit(_, s string) (Event, bool) { return parseAuditLine(s) }
 
 func parseAuditLine(s string) (Event, bool) {
+	if !strings.HasPrefix(s, "type=") && !strings.HasPrefix(s, "node=") {
+		// "… kernel: audit: type=1100 audit(…)": the record right after the tag.
+		if _, msg, ok := syslogHead(s); ok && strings.HasPrefix(msg, "audit: type=") {
+			s = msg
+		} else if !strings.HasPrefix(s, "USER_") {
+			return Event{}, false
+		}
+	}
 	reason := ""
 	for _, t := range auditTypes {
 		if headIndex(s, "type="+t.name+" ", 64) >= 0 || headIndex(s, "type="+t.num+" ", 64) >= 0 || strings.HasPrefix(s, t.name+" ") ||

@@ -25,7 +25,7 @@ func parseMySQL(s string) (Event, bool) {
 	}
 	i := headIndex(s, "] Access denied for user '", 96) // after "[Note]" / "[Server]"
 	k := strings.LastIndex(s, "' (using password: ")
-	if i < 0 {
+	if i < 0 || !mysqlHead(s[:i+1]) {
 		return Event{}, false
 	}
 	if k < i { // "… to database 'x'": authorization after a successful login
@@ -41,12 +41,31 @@ func parseMySQL(s string) (Event, bool) {
 	return ev, true
 }
 
+// mysqlHead reports whether h is an error-log head: a time, a thread id,
+// then "[Note]"/"[Warning]" and, in MySQL 8, "[MY-nnnnnn] [Server]".
+func mysqlHead(h string) bool {
+	b := strings.IndexByte(h, '[')
+	if b < 2 || !isTimeHead(h[:b]) {
+		return false
+	}
+	tid, _ := tokenBefore(h, b-1)
+	if !allDigits(tid) {
+		return false
+	}
+	for _, g := range strings.SplitAfter(h[b:], "] ") {
+		if g != "" && (g[0] != '[' || strings.ContainsAny(strings.TrimSuffix(g[1:], " "), " '\"@[")) {
+			return false
+		}
+	}
+	return true
+}
+
 // mysqlAudit reads an audit FAILED_CONNECT record. The user (field 3) and
 // the database (field 8) are the client's and may contain commas; the host
 // (field 4) is attributed only when the record has exactly its 10 fields.
 func mysqlAudit(s string) (Event, bool) {
 	f := strings.Split(s, ",")
-	if len(f) < 10 || !allDigits(f[0]) {
+	if len(f) < 10 || strings.Trim(f[0], "0123456789 :") != "" { // epoch µs (Aurora) or "20240302 10:17:00" (MariaDB)
 		return Event{}, false
 	}
 	if len(f) != 10 || f[6] != "FAILED_CONNECT" {
@@ -80,7 +99,7 @@ var postgresFatals = [...]struct {
 // (%u, %d), so it is the slot; a prefix without it leaves no address. The
 // "no pg_hba.conf entry for host" message names the host itself, first.
 func parsePostgres(s string) (Event, bool) {
-	if c := strings.Index(s, ":LOG:  connection authorized: user="); c >= 0 {
+	if c := strings.Index(s, ":LOG:  connection authorized: user="); c >= 0 && len(s) > 11 && allDigits(s[:4]) && s[4] == '-' {
 		rest := s[c+len(":LOG:  connection authorized: user="):]
 		user, _ := nextToken(rest, 0)
 		ev := slotEvent(KindAuthSuccess, "postgresql", "login_success", user)
@@ -88,7 +107,7 @@ func parsePostgres(s string) (Event, bool) {
 		return ev, true
 	}
 	f := strings.Index(s, "FATAL:  ")
-	if f < 0 {
+	if f < 0 || len(s) < 11 || !allDigits(s[:4]) || s[4] != '-' || s[7] != '-' { // a line that starts with its date
 		return Event{}, false
 	}
 	msg := s[f+len("FATAL:  "):]
@@ -157,7 +176,7 @@ func parseMSSQL(s string) (Event, bool) {
 			return Event{}, false
 		}
 	}
-	if !strings.HasSuffix(strings.TrimRight(s[:i], " "), "Logon") {
+	if h := strings.TrimRight(s[:i], " "); !strings.HasSuffix(h, " Logon") || !isTimeHead(h) {
 		return Event{}, false
 	}
 	rest := s[i+len(lit):]
@@ -194,7 +213,7 @@ func parseMSSQL(s string) (Event, bool) {
 // the token after " from client " only when that text occurs once.
 func parseMongoText(s string) (Event, bool) {
 	a := headIndex(s, " ACCESS ", 40)
-	if a < 0 {
+	if a < 0 || !isTimeHead(s[:a]) {
 		return Event{}, false
 	}
 	if c := strings.Index(s[a:], "] "); c < 0 || c > 40 { // "  [conn12] "

@@ -21,7 +21,7 @@ func parseVsftpd(s string) (Event, bool) {
 	}
 	// Own log: "<ctime> [pid N] [user] …"; syslog: "[user] …" (program-routed).
 	if p := headIndex(s, "[pid ", 32); p >= 0 {
-		if e := strings.Index(s[p:], "] ["); e < 0 || e > 16 {
+		if e := strings.Index(s[p:], "] ["); e < 0 || e > 16 || !isTimeHead(s[:p]) {
 			return Event{}, false
 		}
 	} else if s[0] != '[' {

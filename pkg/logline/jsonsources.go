@@ -8,9 +8,10 @@ import (
 
 // parseServiceJSON classifies the JSON records of catalogue sources whose
 // shape is known: MongoDB's structured log, DocumentDB audit events,
-// Traefik's access log, Nextcloud's log, GitLab's application_json.log and
+// Traefik's access log, Nextcloud's log, GitLab's application_json.log,
 // journald records (MESSAGE + SYSLOG_IDENTIFIER, as Fluent Bit's systemd
-// input ships them), which go through the syslog catalogue. Each is
+// input ships them) and container records ({"log": …} from FireLens,
+// Fluent Bit or Docker), whose text goes through the catalogue. Each is
 // recognised by a literal first, so other JSON pays a few substring tests.
 func parseServiceJSON(msg, s string, v *fastjson.Value) (Event, bool) {
 	switch {
@@ -24,6 +25,8 @@ func parseServiceJSON(msg, s string, v *fastjson.Value) (Event, bool) {
 		return nextcloudJSON(msg, v)
 	case strings.Contains(s, `"SYSLOG_IDENTIFIER":`):
 		return journaldJSON(msg, v)
+	case strings.Contains(s, `"log":"`):
+		return containerLog(msg, v)
 	case strings.Contains(s, `Login: username=`):
 		if m := str(v, "message"); len(m) > 0 {
 			ev, ok := parseGitLab(unsafeStr(m))
@@ -50,6 +53,21 @@ func journaldJSON(msg string, v *fastjson.Value) (Event, bool) {
 		return Event{}, false
 	}
 	ev, ok, _ := parseProgram(prog, m)
+	return retainEvent(msg, ev), ok
+}
+
+// containerLog runs the text catalogue on the "log" field of a container
+// record, e.g. nginx's error log on stderr shipped by FireLens. Only a
+// catalogue source decides; other text is left to the JSON readers.
+func containerLog(msg string, v *fastjson.Value) (Event, bool) {
+	text := strings.TrimRight(unsafeStr(str(v, "log")), "\r\n")
+	if text == "" {
+		return Event{}, false
+	}
+	ev, ok, decided := parseCatalogue(text)
+	if !decided {
+		return Event{}, false
+	}
 	return retainEvent(msg, ev), ok
 }
 

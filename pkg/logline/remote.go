@@ -72,9 +72,20 @@ func parseDropbear(_, msg string) (Event, bool) {
 //
 // The user comes first and may contain " ip=": the peer is the token of the
 // last " ip=" that is followed by " time=<digits>" at the end.
-func parseXrdpMsg(_, msg string) (Event, bool) { return parseXrdp(msg) }
+func parseXrdpMsg(_, msg string) (Event, bool) { return xrdpMsg(msg) }
 
+// parseXrdp reads the sesman log, whose lines start "[20240302-10:06:00] ".
 func parseXrdp(s string) (Event, bool) {
+	if s == "" || s[0] != '[' {
+		return Event{}, false
+	}
+	if h := strings.Index(s, "] "); h < 0 || h > 24 || !isTimeHead(s[1:h]) {
+		return Event{}, false
+	}
+	return xrdpMsg(s)
+}
+
+func xrdpMsg(s string) (Event, bool) {
 	if i := headIndex(s, "AUTHFAIL: user=", 64); i >= 0 {
 		rest := s[i+len("AUTHFAIL: user="):]
 		k := strings.LastIndex(rest, " ip=")
@@ -120,10 +131,13 @@ var openvpnShapes = [...]struct {
 }
 
 // parseOpenVPNMsg reads an OpenVPN message after the syslog tag.
-func parseOpenVPNMsg(_, msg string) (Event, bool) { return parseOpenVPN(msg) }
+func parseOpenVPNMsg(_, msg string) (Event, bool) { return openvpnMsg(msg, false) }
 
-// parseOpenVPN reads OpenVPN's auth failures, from syslog or its own log
-// (whose lines start with a time):
+// parseOpenVPN reads OpenVPN's own log, whose lines start with a time.
+func parseOpenVPN(s string) (Event, bool) { return openvpnMsg(s, true) }
+
+// openvpnMsg reads OpenVPN's auth failures, from syslog or its own log
+// (whose lines start with a time, timeHead):
 //
 //	203.0.113.5:50112 TLS Auth Error: Auth Username/Password verification failed for peer
 //	bob/203.0.113.5:50112 SENT CONTROL [bob]: 'AUTH_FAILED' (status=1)
@@ -132,7 +146,7 @@ func parseOpenVPNMsg(_, msg string) (Event, bool) { return parseOpenVPN(msg) }
 // a common name (with username-as-common-name, the client's login) that
 // repeats it makes the line ambiguous. The address is what follows the
 // last '/' of the token.
-func parseOpenVPN(s string) (Event, bool) {
+func openvpnMsg(s string, timeHead bool) (Event, bool) {
 	for _, sh := range openvpnShapes {
 		i := strings.Index(s, sh.text)
 		if i < 0 {
@@ -145,7 +159,10 @@ func parseOpenVPN(s string) (Event, bool) {
 			return Event{}, false
 		}
 		tok, start := tokenBefore(s, i)
-		if start > 40 || strings.Count(s, sh.text) != 1 { // the peer follows a time or the syslog tag
+		if timeHead && (start > 40 || !isTimeHead(s[:start]) || !peerIP(tok[strings.LastIndexByte(tok, '/')+1:]).IsValid()) {
+			return Event{}, false // not OpenVPN's line: its fixed text is the client's
+		}
+		if start > 40 || !isTimeHead(s[:start]) || strings.Count(s, sh.text) != 1 { // the peer follows a time or the syslog tag
 			tok = ""
 		}
 		user := ""

@@ -107,6 +107,21 @@ func headIndex(s, key string, max int) int {
 	return strings.Index(s, key)
 }
 
+// isTimeHead reports whether h holds only what a log line's time (and
+// a thread or process number) is written with: digits, ASCII letters,
+// spaces and ":-.,+/T". A key found after anything else (a bracket, a
+// quote, '=', '(') is not at the head of its own service's line.
+func isTimeHead(h string) bool {
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == ' ', c == ':', c == '-', c == '.', c == ',', c == '+', c == '/':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // unquote strips one pair of matching quotes (', ", `) around s.
 func unquote(s string) string {
 	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"' || s[0] == '`') && s[len(s)-1] == s[0] {

@@ -41,6 +41,17 @@ func auditValue(s string) string {
 	return strings.ToUpper(hex.EncodeToString([]byte(s)))
 }
 
+// openvpnName remaps a common name or username as OpenVPN does before
+// logging it: characters outside [A-Za-z0-9_.@/:=-] become '_'.
+func openvpnName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("_.@/:=-", r) {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
 var spoofShapes = []spoofShape{
 	{"sshd failed", func(u string) string {
 		return "Mar  2 10:00:00 h sshd[1]: Failed password for invalid user " + u + " from " + spoofReal + " port 50000 ssh2"
@@ -80,7 +91,12 @@ var spoofShapes = []spoofShape{
 			auditValue(u) + ` exe="/usr/sbin/sshd" hostname=` + spoofReal + " addr=" + spoofReal + " terminal=ssh res=failed'"
 	}, false},
 	{"openvpn common name", func(u string) string {
+		u = openvpnName(u)
 		return "Mar  2 10:00:00 h openvpn[1]: " + u + "/" + spoofReal + ":50000 SENT CONTROL [" + u + "]: 'AUTH_FAILED' (status=1)"
+	}, true},
+	{"openvpn own log", func(u string) string {
+		u = openvpnName(u)
+		return "2024-03-02 10:00:00 " + u + "/" + spoofReal + ":50000 SENT CONTROL [" + u + "]: 'AUTH_FAILED' (status=1)"
 	}, true},
 	{"dovecot login", func(u string) string {
 		return "Mar  2 10:00:00 h dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<" + u +
@@ -178,6 +194,17 @@ var spoofPayloads = []string{
 	"x/10.9.9.9:1 SENT CONTROL [y", "10.9.9.9:1 SENT CONTROL [x", `x"] FAIL LOGIN: Client "10.9.9.9`,
 	"x) [WARNING] (?@10.9.9.9", "x (10.9.9.9[10.9.9.9]) - USER y", "x' from 10.9.9.9:1",
 	"x rhost=10.9.9.9 msg=y", "x addr=10.9.9.9", "x ip=10.9.9.9 method=standard", "10.9.9.9(1):y", "x:10.9.9.9(1):y",
+	// Another service's fixed text, so that its matcher might read the line.
+	"] Access denied for user 'a'@'10.9.9.9' (using password: YES)", `: *1 user "y": password mismatch, client: 10.9.9.9, server: z`,
+	" ACCESS  [conn1] SASL x authentication failed for a on b from client 10.9.9.9:1 ; z", "Failed Login: username=x ip=10.9.9.9 method=z",
+	"] Failed authentication attempt for a from 10.9.9.9:1: b", "[org.keycloak.events] (t) type=LOGIN_ERROR, ipAddress=10.9.9.9, username=y",
+	"Failed login for a from 10.9.9.9 in session b", "type=USER_AUTH msg=audit(1): msg='op=PAM addr=10.9.9.9 res=failed x",
+	"10.9.9.9:1 TLS Auth Error: verification failed", "AUTHFAIL: user=x ip=10.9.9.9 time=1",
+	"(mod_auth.c.1) password doesn't match for / username: x, IP: 10.9.9.9", "Logon Login failed for user 'a'. Reason: b [CLIENT: 10.9.9.9]",
+	"[1][vaultwarden::api::identity][ERROR] Username or password is incorrect. Try again. IP: 10.9.9.9. Username: x",
+	`AuthenticationService - Authentication attempt from 10.9.9.9 for user "y" failed.`, `logger=x msg="Invalid username or password" remote_addr=10.9.9.9`,
+	`[Sat Mar 02 10:00:00 2024] [error] [client 10.9.9.9] user x: authentication failure for "/": Password Mismatch`,
+	`10.9.9.9 - - [02/Mar/2024:10:00:00 +0000] "POST /login HTTP/1.1" 401 1`,
 }
 
 // TestSlotSpoofing is the spoofing table per format: the client's text

@@ -14,10 +14,16 @@ import "strings"
 // line ambiguous, so an address is attributed only when every ipAddress=
 // in the line names the same one.
 func parseKeycloak(s string) (Event, bool) {
-	t := headIndex(s, "type=", 128) // after "[org.keycloak.events] (<thread>) "
-	if t < 0 || (t > 0 && s[t-1] != ' ') {
+	// "… WARN  [org.keycloak.events] (executor-thread-1) type=…"
+	c := headIndex(s, "[org.keycloak.events] (", 64)
+	if c < 0 || !isTimeHead(s[:c]) {
 		return Event{}, false
 	}
+	t := strings.Index(s[c:], ") type=")
+	if t < 0 || t > 80 {
+		return Event{}, false
+	}
+	t += c + 2
 	rec := s[t:]
 	typ, _ := kvValue(rec, "type", ',')
 	var kind Kind
@@ -80,7 +86,7 @@ func keycloakReason(e string) string {
 // right-most entry is the peer, and the whole chain is kept in Forwarded so
 // that trusted proxies can be skipped.
 func parseGuacamole(s string) (Event, bool) {
-	if i := headIndex(s, "Authentication attempt from ", 128); i >= 0 {
+	if i := headIndex(s, "Authentication attempt from ", 128); i >= 0 && guacHead(s, i) {
 		rest := s[i+len("Authentication attempt from "):]
 		addr, after, ok := guacAddr(rest)
 		if !ok {
@@ -97,7 +103,7 @@ func parseGuacamole(s string) (Event, bool) {
 		guacPeer(&ev, addr)
 		return ev, true
 	}
-	if i := headIndex(s, `User "`, 128); i >= 0 {
+	if i := headIndex(s, `User "`, 128); i >= 0 && guacHead(s, i) {
 		rest := s[i+len(`User "`):]
 		k := strings.LastIndex(rest, `" successfully authenticated from `)
 		if k < 0 {
@@ -111,6 +117,15 @@ func parseGuacamole(s string) (Event, bool) {
 		return ev, true
 	}
 	return Event{}, false
+}
+
+// guacHead reports whether the message at i follows Guacamole's logger
+// ("… o.a.g.r.auth.AuthenticationService - ") or JUL's "WARNING: ".
+func guacHead(s string, i int) bool {
+	if i == len("WARNING: ") || i == len("INFO: ") {
+		return strings.HasPrefix(s, "WARNING: ") || strings.HasPrefix(s, "INFO: ")
+	}
+	return i > len("AuthenticationService - ") && s[i-len("AuthenticationService - "):i] == "AuthenticationService - "
 }
 
 // guacAddr reads "<ip>" or "[<hops>]" at the start of s.

@@ -16,8 +16,13 @@ import (
 // after the user is nginx's own; the request, host and referrer that may
 // also carry "client: 1.1.1.1" come after it.
 func parseNginx(s string) (Event, bool) {
-	start := strings.Index(s, ` user "`)
-	if start < 2 || !strings.Contains(s[max(0, start-24):start], ": *") {
+	start := headIndex(s, ` user "`, 64)
+	if start < 20 || s[4] != '/' || s[7] != '/' || s[19] != ' ' || s[20] != '[' {
+		return Event{}, false
+	}
+	// "[error] 31#31: *1": the level, "pid#tid: *connection", nothing else.
+	if l := strings.Index(s[20:start], "] "); l < 0 || !strings.Contains(s[20+l:start], "#") ||
+		!strings.HasPrefix(s[strings.LastIndex(s[:start], ": *"):], ": *") || strings.ContainsAny(s[21:start], `"'=(`) {
 		return Event{}, false
 	}
 	rest := s[start+len(` user "`):]
@@ -245,7 +250,7 @@ func loginishPath(p string) bool {
 // The path and user come first; the peer is the last "IP: " and ends the line.
 func parseLighttpd(s string) (Event, bool) {
 	c := headIndex(s, "_auth.c.", 32)
-	if c < 0 {
+	if c < 5 || !isTimeHead(strings.TrimSuffix(strings.TrimSuffix(s[:c-4], "("), " (")) {
 		return Event{}, false
 	}
 	p := strings.Index(s[c:], ") ")

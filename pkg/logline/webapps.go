@@ -17,9 +17,34 @@ import "strings"
 // the forwarding headers after it are the client's. The peer is the one
 // " from <ip>" that ends in '(', '.', " in session" or the line: when the
 // client's text makes several fit, there is no address.
-func parseRoundcube(_, msg string) (Event, bool) { return parseRoundcubeLine(msg) }
+func parseRoundcube(_, msg string) (Event, bool) { return roundcubeMsg(msg) }
 
+// parseRoundcubeLine reads Roundcube's own log, whose lines start with
+// "[02-Mar-2024 10:28:00 +0000]: [<sess> ][IMAP Error: ]".
 func parseRoundcubeLine(s string) (Event, bool) {
+	if s == "" || s[0] != '[' {
+		return Event{}, false
+	}
+	{
+		h := strings.Index(s, "]: ")
+		if h < 0 || h > 32 || !isTimeHead(s[1:h]) {
+			return Event{}, false
+		}
+		r := s[h+3:]
+		if strings.HasPrefix(r, "<") {
+			if e := strings.Index(r, "> "); e > 0 && e < 40 {
+				r = r[e+2:]
+			}
+		}
+		if e := strings.Index(r, " Error: "); e > 0 && e < 12 {
+			r = r[e+len(" Error: "):]
+		}
+		s = r
+	}
+	return roundcubeMsg(s)
+}
+
+func roundcubeMsg(s string) (Event, bool) {
 	kind, reason := KindAuthFailure, "invalid_password"
 	i, lit := -1, ""
 	for _, l := range [...]string{"Login failed for ", "Failed login for ", "FAILED login for ", "Successful login for "} {
