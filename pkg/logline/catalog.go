@@ -131,8 +131,9 @@ func parseProgram(prog, msg string) (ev Event, ok, decided bool) {
 			return ev, true, true
 		}
 	}
-	i, known := progIndex[progName(prog)]
-	if !known {
+	name := progName(prog)
+	i, known := progIndex[name]
+	if !known || (name == "audit" && !strings.HasSuffix(prog, "]")) { // "audit[4242]:"; a bare "audit:" is any app's word
 		return Event{}, false, false
 	}
 	ev, ok = catalogue[i].syslog(prog, msg)
