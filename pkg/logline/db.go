@@ -141,7 +141,8 @@ func parsePostgres(s string) (Event, bool) {
 	return Event{}, false
 }
 
-// postgresPeer reads %r from "<date> <time> <tz>:<host>(<port>):…".
+// postgresPeer reads %r from "<date> <time> <tz>:<host>(<port>):…", or
+// an IPv4 %h from "<date> <time> <tz>:<ip>:…" (an IPv6 %h has no end).
 func postgresPeer(ev *Event, s string) {
 	_, e := nextToken(s, 0) // date
 	_, e = nextToken(s, e)  // time
@@ -152,6 +153,12 @@ func postgresPeer(ev *Event, s string) {
 	}
 	r := tz[c+1:]
 	o := strings.IndexByte(r, '(')
+	if h := strings.IndexByte(r, ':'); h > 0 && (o < 0 || h < o) {
+		if a := peerIP(r[:h]); a.Is4() {
+			ev.setPeerIP(a, "postgresql.h")
+			return
+		}
+	}
 	if o < 0 || !strings.HasPrefix(r[strings.IndexByte(r, ')')+1:], ":") {
 		return
 	}

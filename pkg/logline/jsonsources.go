@@ -25,6 +25,11 @@ func parseServiceJSON(msg, s string, v *fastjson.Value) (Event, bool) {
 		return nextcloudJSON(msg, v)
 	case strings.Contains(s, `"SYSLOG_IDENTIFIER":`):
 		return journaldJSON(msg, v)
+	case strings.Contains(s, `"loggerName":"org.keycloak.events"`): // Quarkus JSON logging
+		if m := unsafeStr(str(v, "message")); strings.HasPrefix(m, "type=") {
+			ev, ok := keycloakEvent(m)
+			return retainEvent(msg, ev), ok
+		}
 	case strings.Contains(s, `"log":"`):
 		return containerLog(msg, v)
 	case strings.Contains(s, `Login: username=`):

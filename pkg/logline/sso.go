@@ -23,8 +23,11 @@ func parseKeycloak(s string) (Event, bool) {
 	if t < 0 || t > 80 {
 		return Event{}, false
 	}
-	t += c + 2
-	rec := s[t:]
+	return keycloakEvent(s[t+c+2:])
+}
+
+// keycloakEvent reads one event record, "type=…, realmId=…, …".
+func keycloakEvent(rec string) (Event, bool) {
 	typ, _ := kvValue(rec, "type", ',')
 	var kind Kind
 	switch typ {
