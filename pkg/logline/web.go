@@ -22,7 +22,7 @@ func parseNginx(s string) (Event, bool) {
 	}
 	// "[error] 31#31: *1": the level, "pid#tid: *connection", nothing else.
 	if l := strings.Index(s[20:start], "] "); l < 0 || !strings.Contains(s[20+l:start], "#") ||
-		!strings.HasPrefix(s[strings.LastIndex(s[:start], ": *"):], ": *") || strings.ContainsAny(s[21:start], `"'=(`) {
+		!strings.Contains(s[20+l:start], ": *") || strings.ContainsAny(s[21:start], `"'=(`) {
 		return Event{}, false
 	}
 	rest := s[start+len(` user "`):]
