@@ -3,6 +3,7 @@ package logline
 import (
 	"encoding/hex"
 	"strings"
+	"unicode/utf8"
 )
 
 // auditTypes are the Linux audit records of a login attempt, by name and
@@ -80,7 +81,7 @@ func auditAcct(inner string) string {
 		return ""
 	}
 	if !strings.Contains(inner, key+`"`) && len(a)%2 == 0 {
-		if b, err := hex.DecodeString(a); err == nil {
+		if b, err := hex.DecodeString(a); err == nil && utf8.Valid(b) { // else keep the hex: a name, not bytes
 			return string(b)
 		}
 	}
