@@ -28,7 +28,7 @@ func parseMySQL(s string) (Event, bool) {
 	if i < 0 || !mysqlHead(s[:i+1]) {
 		return Event{}, false
 	}
-	if k < i { // "… to database 'x'": authorization after a successful login
+	if k < i+len("] Access denied for user '") { // "… to database 'x'": authorization after a successful login
 		return Event{}, true
 	}
 	slot := s[i+len("] Access denied for user '") : k]
