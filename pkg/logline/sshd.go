@@ -161,6 +161,9 @@ func sshdUserPeer(reason, rest string) (Event, bool) {
 func sshdNotAllowed(msg string) (Event, bool) {
 	rest := msg[len("User "):]
 	k := strings.LastIndex(rest, " not allowed because ")
+	if k < 0 {
+		return Event{}, false
+	}
 	head := rest[:k]
 	f := strings.LastIndex(head, " from ")
 	if f < 0 { // "User bob not allowed because account is locked"
