@@ -17,6 +17,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add(consoleLoginFailure)
+	addCorpusSeeds(f) // every testdata/auth sample
 	f.Fuzz(func(t *testing.T, msg string) {
 		ev := Default().parse(msg)
 		if int(ev.Kind) >= len(kindNames) {

@@ -149,27 +149,12 @@ func (p *Parser) matchTextRules(s string, flags uint8) (Event, bool) {
 	return Event{}, false
 }
 
-// parseAuthText runs the built-in text matchers, most structured first.
+// parseAuthText runs the built-in text matchers, most structured first: the
+// catalogue of services (catalog.go), API Gateway execution logs, access
+// logs, the OWASP vocabulary and last the free-text phrases.
 func parseAuthText(s string) (Event, bool) {
-	if strings.Contains(s, "sshd") {
-		if ev, ok := parseSSHD(s); ok {
-			return ev, true
-		}
-	}
-	if strings.Contains(s, "pam_") {
-		if ev, ok := parsePAM(s); ok {
-			return ev, true
-		}
-	}
-	if strings.Contains(s, ` user "`) {
-		if ev, ok := parseNginx(s); ok {
-			return ev, true
-		}
-	}
-	if strings.Contains(s, "AH0161") {
-		if ev, ok := parseApache(s); ok {
-			return ev, true
-		}
+	if ev, ok, decided := parseCatalogue(s); decided {
+		return ev, ok
 	}
 	if s[0] == '(' {
 		if ev, ok := parseAPIGWExec(s); ok {
@@ -218,6 +203,9 @@ func (p *Parser) parseJSON(msg, s string, flags uint8, platformOK bool) (Event, 
 		}
 	}
 	if flags&hitAuth != 0 {
+		if ev, ok := parseServiceJSON(msg, s, v); ok { // catalogue sources that log JSON (jsonsources.go)
+			return ev, true
+		}
 		if ev, ok := parseAuthJSON(msg, v); ok {
 			return ev, true
 		}
