@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/logwarden/logwarden/pkg/subscribe"
 )
@@ -82,14 +81,10 @@ func newSubscribeCmd(o cliIO) *cobra.Command {
 	fs.StringVar(&opts.destination, "destination-arn", "", "`ARN` of the processor function or of the Kinesis stream it reads (required)")
 	fs.StringVar(&opts.roleARN, "role-arn", "", "`ARN` of the role CloudWatch Logs assumes to write to a Kinesis stream (Kinesis only)")
 	// --destination was the flag's name while only Lambda ARNs were
-	// accepted; scripts written then keep working. A normalised name, not
-	// a second flag, so both spellings set the one value and help lists one.
-	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-		if name == "destination" {
-			name = "destination-arn"
-		}
-		return pflag.NormalizedName(name)
-	})
+	// accepted; scripts written then (also in the one-dash style of package
+	// flag, -destination) keep working. Hidden: help shows one name.
+	fs.StringVar(&opts.destination, "destination", "", "old name of --destination-arn")
+	_ = fs.MarkHidden("destination")
 	fs.Var(&opts.prefixes, "prefix", "log group name prefix to select (repeatable)")
 	fs.Var(&opts.include, "include", "regular expression a selected group must match (repeatable)")
 	fs.Var(&opts.exclude, "exclude", "regular expression that deselects a group (repeatable)")

@@ -30,6 +30,7 @@ func TestSubscribeUsageErrors(t *testing.T) {
 		{"role not a role ARN", []string{"--destination-arn", streamARN, "--role-arn", "arn:aws:iam::1:user/u", "--skip-function", "p"},
 			[]string{"is not an IAM role ARN"}},
 		{"old --destination spelling reaches --destination-arn", []string{"--destination", streamARN}, []string{"needs the role"}},
+		{"old one-dash -destination too", []string{"-destination", streamARN}, []string{"needs the role"}},
 		{"bad patterns, all reported", []string{"--destination-arn", lambdaARN, "--include", "(", "--exclude", "[z-a]"},
 			[]string{`include pattern "("`, `exclude pattern "[z-a]"`}},
 		{"bad patterns reported without a destination too", []string{"--include", "("}, []string{"--destination-arn is required", `include pattern "("`}},
@@ -155,7 +156,7 @@ func TestDocumentedSubscribeCommandsUseRealFlags(t *testing.T) {
 				seen++
 				f := cmd.Flags().Lookup(m[1])
 				require.NotNil(t, f, "%s: %q uses --%s, which subscribe does not have", path, command, m[1])
-				require.Equal(t, m[1], f.Name, "%s: %q uses the old name --%s", path, command, m[1])
+				require.False(t, f.Hidden, "%s: %q uses the old name --%s", path, command, m[1])
 			}
 		}
 	}
