@@ -4,12 +4,19 @@ FUZZTIME  ?= 3s
 BIN       := bin
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags '-s -w'
 
+# `logwarden version` reports the VCS revision Go stamps into the build
+# info, which GOFLAGS=-buildvcs=false (set by some CI images and shells)
+# turns off. Inside a git checkout ask for it explicitly; outside one (a
+# source tarball) -buildvcs=true would fail the build, so it is left out.
+# Go stamps only when .git is a directory: a `git worktree` builds without.
+BUILDVCS := $(shell git rev-parse --is-inside-work-tree >/dev/null 2>&1 && echo -buildvcs=true)
+
 .PHONY: all build demo test unit fuzz lint cfn-lint bench eval lambda clean
 
 all: build
 
 build:
-	$(GO) build -o $(BIN)/logwarden ./cmd/logwarden
+	$(GO) build $(BUILDVCS) -o $(BIN)/logwarden ./cmd/logwarden
 
 ## demo: replay the simulated days in testdata/demo through the whole detector (no AWS account needed).
 ## The demo's captures claim us-east-1, so its alerts carry working-shaped console links.
@@ -55,7 +62,7 @@ eval:
 ## lambda: the deployable bootstraps (arm64, provided.al2023).
 lambda:
 	for fn in processor subscriber; do \
-	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) -o build/$$fn/bootstrap ./functions/$$fn; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(LAMBDA_FLAGS) $(BUILDVCS) -o build/$$fn/bootstrap ./functions/$$fn; \
 	done
 
 clean:

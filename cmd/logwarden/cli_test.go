@@ -79,7 +79,7 @@ func TestErrorPrefixAndExitCodes(t *testing.T) {
 		{[]string{"tables"}, 2, "logwarden tables: ", "missing command: one of create"},
 		{[]string{"tables", "drop"}, 2, "logwarden tables: ", `unknown command "drop"`},
 		{[]string{"notify"}, 2, "logwarden notify: ", "missing command: one of test"},
-		{[]string{"subscribe"}, 2, "logwarden subscribe: ", "--destination"},
+		{[]string{"subscribe"}, 2, "logwarden subscribe: ", "--destination-arn is required"},
 		{[]string{"version", "extra"}, 2, "logwarden version: ", "unexpected arguments"},
 		{[]string{"completion", "tcsh"}, 2, "logwarden completion: ", "tcsh"},
 	}

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/spf13/cobra"
 
 	"github.com/logwarden/logwarden/pkg/subscribe"
@@ -19,36 +20,56 @@ import (
 
 // Exit codes of `logwarden subscribe`, beyond the usual 0 ok, 1 failure
 // (an API call failed), 2 usage.
-const subscribeExitCannot = 3 // some selected groups have both filter slots taken
+const subscribeExitCannot = 3 // some selected groups have both filter slots taken, or the account has another policy
 
-const subscribeLong = `Puts logwarden's subscription filter on existing CloudWatch Logs log groups.
+const subscribeLong = `Puts logwarden's subscription filter on existing CloudWatch Logs log groups,
+or (--account-policy) one account-level subscription filter policy that covers
+every log group of the account and region, present and future.
 Dry run by default: prints the plan (already subscribed, will subscribe,
 will update, cannot: both filter slots taken, excluded: logwarden's own log
-group). --apply carries it out, --remove takes logwarden's filter off again.
+group). --apply carries it out, --remove takes logwarden's filter (or the
+account policy) off again.
+
+The destination is the processor function (direct mode) or the Kinesis data
+stream it reads (kinesis mode): the stack's SubscriptionDestinationArn output.
+A stream also needs --role-arn (the role CloudWatch Logs assumes to write to
+it, the stack's SubscriptionRoleArn output) and --skip-function naming the
+processor, whose own log group must never feed the stream it reads.
 
 A group is selected when it starts with one of --prefix (every group when
 none is given), matches at least one --include (when given) and matches no
 --exclude. Patterns are Go regular expressions matched anywhere in the name:
 anchor them (^/aws/lambda/prod-, -test$) to match whole names. The
-processor's own group (/aws/lambda/<function in --destination>) and those of
---skip-function are never subscribed.
+processor's own group (/aws/lambda/<function in --destination-arn>) and those
+of --skip-function are never subscribed.
+
+--account-policy replaces the selection flags with exclusions: the policy
+covers every group except logwarden's own (always) and each --exclude-group
+(at most 50 in all). An account has one subscription filter policy; --remove
+deletes the one named --policy-name (the destination flags are then only
+checked against it, when given).
 
 Region, credentials and endpoint come from the AWS SDK's usual settings
 (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, ...).
 
 Exit codes: 0 done (or nothing to do), 1 an AWS call failed (listing, or a
 group during --apply/--remove), 2 usage, 3 some selected groups cannot be
-subscribed because both subscription filter slots are taken.`
+subscribed because both subscription filter slots are taken, or (with
+--account-policy) the account already has a subscription filter policy of
+another name, or the policy to remove sends to another destination.`
 
 func init() { register(newSubscribeCmd) }
 
 func newSubscribeCmd(o cliIO) *cobra.Command {
 	var opts subscribeOptions
 	cmd := &cobra.Command{
-		Use:   "subscribe --destination ARN [flags]",
+		Use:   "subscribe --destination-arn ARN [flags]",
 		Short: "subscribe existing log groups to the processor (dry run by default)",
 		Long:  subscribeLong,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.accountPolicy {
+				return runAccountPolicy(cmd.Context(), opts, args, o)
+			}
 			s, err := subscribeFromOptions(opts, args)
 			if err != nil {
 				return &usageError{err}
@@ -57,15 +78,24 @@ func newSubscribeCmd(o cliIO) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&opts.destination, "destination", "", "`ARN` of the logwarden processor function (required)")
+	fs.StringVar(&opts.destination, "destination-arn", "", "`ARN` of the processor function or of the Kinesis stream it reads (required)")
+	fs.StringVar(&opts.roleARN, "role-arn", "", "`ARN` of the role CloudWatch Logs assumes to write to a Kinesis stream (Kinesis only)")
+	// --destination was the flag's name while only Lambda ARNs were
+	// accepted; scripts written then (also in the one-dash style of package
+	// flag, -destination) keep working. Hidden: help shows one name.
+	fs.StringVar(&opts.destination, "destination", "", "old name of --destination-arn")
+	_ = fs.MarkHidden("destination")
 	fs.Var(&opts.prefixes, "prefix", "log group name prefix to select (repeatable)")
 	fs.Var(&opts.include, "include", "regular expression a selected group must match (repeatable)")
 	fs.Var(&opts.exclude, "exclude", "regular expression that deselects a group (repeatable)")
 	fs.Var(&opts.skip, "skip-function", "another logwarden function whose log group must never be subscribed, e.g. the subscriber (repeatable)")
 	fs.StringVar(&opts.filterName, "filter-name", subscribe.DefaultFilterName, "subscription filter name")
 	fs.StringVar(&opts.filterPattern, "filter-pattern", "", "CloudWatch Logs filter pattern (empty forwards every event)")
+	fs.BoolVar(&opts.accountPolicy, "account-policy", false, "manage one account-level subscription filter policy instead of per-group filters")
+	fs.StringVar(&opts.policyName, "policy-name", subscribe.DefaultAccountPolicyName, "`NAME` of the account policy (with --account-policy)")
+	fs.Var(&opts.excludeGroups, "exclude-group", "log group `NAME` the account policy leaves out (repeatable, with --account-policy)")
 	fs.BoolVar(&opts.apply, "apply", false, "carry out the plan")
-	fs.BoolVar(&opts.remove, "remove", false, "remove logwarden's filter instead (a dry run unless --apply is given too)")
+	fs.BoolVar(&opts.remove, "remove", false, "remove logwarden's filter (or account policy) instead; a dry run unless --apply is given too")
 	fs.BoolVar(&opts.json, "json", false, "print the plan and results as one JSON object")
 	return cmd
 }
@@ -78,44 +108,75 @@ func (l *subscribeList) Set(v string) error { *l = append(*l, v); return nil }
 func (l *subscribeList) Type() string       { return "strings" }
 
 type subscribeOptions struct {
-	destination, filterName, filterPattern string
-	prefixes, include, exclude, skip       subscribeList
-	apply, remove, json                    bool
+	destination, roleARN, filterName, filterPattern string
+	prefixes, include, exclude, skip                subscribeList
+	accountPolicy                                   bool
+	policyName                                      string
+	excludeGroups                                   subscribeList
+	apply, remove, json                             bool
 }
 
-func subscribeFromOptions(o subscribeOptions, args []string) (subscribe.Subscriber, error) {
+// options are the flags in the form pkg/subscribe validates.
+func (o subscribeOptions) options() subscribe.Options {
+	return subscribe.Options{DestinationARN: o.destination, RoleARN: o.roleARN, FilterName: o.filterName,
+		FilterPattern: o.filterPattern, Prefixes: o.prefixes, Include: o.include, Exclude: o.exclude, SkipFunctions: o.skip}
+}
+
+const errNoDestination = "--destination-arn is required: the processor function's or the Kinesis stream's ARN " +
+	"(the stack's SubscriptionDestinationArn output)"
+
+// subscribeFromOptions validates the per-group flags, every problem at
+// once. The client is set after validation, so a usage mistake never
+// needs AWS configuration.
+func subscribeFromOptions(o subscribeOptions, args []string) (*subscribe.Subscriber, error) {
 	var problems []error
 	if len(args) > 0 {
 		problems = append(problems, fmt.Errorf("unexpected arguments: %s", strings.Join(args, " ")))
 	}
-	fn := subscribe.FunctionName(o.destination)
-	if fn == "" {
-		problems = append(problems, fmt.Errorf("--destination must be a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME), got %q", o.destination))
+	if len(o.excludeGroups) > 0 || o.policyName != subscribe.DefaultAccountPolicyName {
+		problems = append(problems, errors.New("--exclude-group and --policy-name go with --account-policy"))
 	}
 	if o.filterName == "" {
 		problems = append(problems, errors.New("--filter-name must not be empty"))
 	}
-	rules, err := subscribe.NewRules(o.prefixes, o.include, o.exclude, append([]string{fn}, o.skip...))
+	if o.destination == "" {
+		// Only the selection is left to check; Build would repeat the
+		// missing destination in its own words.
+		problems = append(problems, errors.New(errNoDestination))
+		if _, err := subscribe.NewRules(o.prefixes, o.include, o.exclude, o.skip); err != nil {
+			problems = append(problems, err)
+		}
+		return nil, errors.Join(problems...)
+	}
+	s, err := o.options().Build(nil)
 	if err != nil {
 		problems = append(problems, err)
 	}
-	s := subscribe.Subscriber{Rules: rules, Target: subscribe.Target{
-		DestinationARN: o.destination, FilterName: o.filterName, FilterPattern: o.filterPattern}}
 	return s, errors.Join(problems...)
 }
 
-func runSubscribe(ctx context.Context, opts subscribeOptions, s subscribe.Subscriber, o cliIO) error {
+func runSubscribe(ctx context.Context, opts subscribeOptions, s *subscribe.Subscriber, o cliIO) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	cfg, err := config.LoadDefaultConfig(ctx)
+	logs, err := subscribeClient(ctx)
 	if err != nil {
-		return fmt.Errorf("load AWS configuration: %w", err)
+		return err
 	}
-	s.Logs = subscribe.NewClient(cfg)
-	if code := subscribeRun(ctx, &s, opts, o.stdout, o.stderr); code != 0 {
+	s.Logs = logs
+	if code := subscribeRun(ctx, s, opts, o.stdout, o.stderr); code != 0 {
 		return exitCode(code)
 	}
 	return nil
+}
+
+// subscribeClient is the CloudWatch Logs client from the SDK's usual
+// configuration, with the throttling-tolerant retryer.
+func subscribeClient(ctx context.Context) (*cloudwatchlogs.Client, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return subscribe.NewClient(cfg), nil
 }
 
 // subscribeRun plans, prints and (with --apply) carries out the plan.
@@ -210,6 +271,23 @@ func subscribeTable(w io.Writer, plan subscribe.Plan, o subscribeOptions, rep *s
 }
 
 func subscribeJSON(w io.Writer, plan subscribe.Plan, o subscribeOptions, rep *subscribe.Report) error {
+	if plan.Entries == nil {
+		plan.Entries = []subscribe.Entry{}
+	}
+	return json.NewEncoder(w).Encode(struct {
+		Mode        string                   `json:"mode"`
+		Destination string                   `json:"destination"`
+		RoleARN     string                   `json:"role_arn,omitempty"`
+		FilterName  string                   `json:"filter_name"`
+		Counts      map[subscribe.Action]int `json:"counts"`
+		Entries     []subscribe.Entry        `json:"entries"`
+		Report      *subscribe.Report        `json:"report,omitempty"`
+	}{subscribeMode(o), o.destination, o.roleARN, o.filterName, plan.Counts(), plan.Entries, rep})
+}
+
+// subscribeMode names the run in JSON output: dry-run, apply, dry-run-remove
+// or apply-remove.
+func subscribeMode(o subscribeOptions) string {
 	mode := "dry-run"
 	if o.apply {
 		mode = "apply"
@@ -217,15 +295,5 @@ func subscribeJSON(w io.Writer, plan subscribe.Plan, o subscribeOptions, rep *su
 	if o.remove {
 		mode += "-remove"
 	}
-	if plan.Entries == nil {
-		plan.Entries = []subscribe.Entry{}
-	}
-	return json.NewEncoder(w).Encode(struct {
-		Mode        string                   `json:"mode"`
-		Destination string                   `json:"destination"`
-		FilterName  string                   `json:"filter_name"`
-		Counts      map[subscribe.Action]int `json:"counts"`
-		Entries     []subscribe.Entry        `json:"entries"`
-		Report      *subscribe.Report        `json:"report,omitempty"`
-	}{mode, o.destination, o.filterName, plan.Counts(), plan.Entries, rep})
+	return mode
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,22 +15,43 @@ import (
 )
 
 func TestSubscribeUsageErrors(t *testing.T) {
+	lambdaARN, streamARN := "arn:aws:lambda:us-east-1:1:function:p", "arn:aws:kinesis:us-east-1:1:stream/s"
+	role := "arn:aws:iam::1:role/logs-to-stream"
 	tests := []struct {
 		name string
 		args []string
 		want []string
 	}{
-		{"no destination", nil, []string{"--destination must be a Lambda function ARN"}},
-		{"kinesis destination", []string{"--destination", "arn:aws:kinesis:us-east-1:1:stream/s"}, []string{"Lambda function ARN"}},
-		{"bad patterns, all reported", []string{"--destination", "arn:aws:lambda:us-east-1:1:function:p", "--include", "(", "--exclude", "[z-a]"},
+		{"no destination", nil, []string{"--destination-arn is required"}},
+		{"neither lambda nor stream", []string{"--destination-arn", "arn:aws:sqs:us-east-1:1:q"}, []string{"is neither a Lambda function ARN", "nor a Kinesis stream ARN"}},
+		{"stream without role or processor", []string{"--destination-arn", streamARN},
+			[]string{"needs the role CloudWatch Logs assumes", "name the processor function"}},
+		{"role on a lambda destination", []string{"--destination-arn", lambdaARN, "--role-arn", role}, []string{"a role is for Kinesis destinations"}},
+		{"role not a role ARN", []string{"--destination-arn", streamARN, "--role-arn", "arn:aws:iam::1:user/u", "--skip-function", "p"},
+			[]string{"is not an IAM role ARN"}},
+		{"old --destination spelling reaches --destination-arn", []string{"--destination", streamARN}, []string{"needs the role"}},
+		{"old one-dash -destination too", []string{"-destination", streamARN}, []string{"needs the role"}},
+		{"bad patterns, all reported", []string{"--destination-arn", lambdaARN, "--include", "(", "--exclude", "[z-a]"},
 			[]string{`include pattern "("`, `exclude pattern "[z-a]"`}},
-		{"stray argument", []string{"--destination", "arn:aws:lambda:us-east-1:1:function:p", "extra"}, []string{"unexpected arguments: extra"}},
+		{"bad patterns reported without a destination too", []string{"--include", "("}, []string{"--destination-arn is required", `include pattern "("`}},
+		{"stray argument", []string{"--destination-arn", lambdaARN, "extra"}, []string{"unexpected arguments: extra"}},
 		{"unknown flag", []string{"--nope"}, []string{"logwarden subscribe: unknown flag: --nope"}},
+		{"exclude-group without account policy", []string{"--destination-arn", lambdaARN, "--exclude-group", "/x"}, []string{"go with --account-policy"}},
+		{"account policy without destination", []string{"--account-policy"}, []string{"--destination-arn is required"}},
+		{"account policy with per-group selection", []string{"--account-policy", "--destination-arn", lambdaARN, "--prefix", "/aws/", "--filter-name", "x"},
+			[]string{"--prefix, --include and --exclude select groups", "--filter-name is for per-group filters"}},
+		// A name that could close the quotes of LogGroupName NOT IN [...]
+		// and widen the policy to the processor's own group.
+		{"account policy exclusion breaking out of its quotes", []string{"--account-policy", "--destination-arn", lambdaARN,
+			"--exclude-group", `x"] OR LogGroupName IN ["/aws/lambda/p`}, []string{"is not a log group name"}},
+		{"account policy on a stream without processor", []string{"--account-policy", "--destination-arn", streamARN, "--role-arn", role},
+			[]string{"name the processor function"}},
+		{"account policy empty name", []string{"--account-policy", "--remove", "--policy-name", ""}, []string{"--policy-name must not be empty"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			require.Equal(t, 2, run(append([]string{"subscribe"}, tc.args...), &out, &errOut))
+			require.Equal(t, 2, run(append([]string{"subscribe"}, tc.args...), &out, &errOut), errOut.String())
 			for _, w := range tc.want {
 				require.Contains(t, errOut.String(), w)
 			}
@@ -59,7 +83,7 @@ func TestSubscribeAgainstMoto(t *testing.T) {
 	env.CreateLogGroups(t, prefix+"api", prefix+"worker", prefix+"full", subscribe.LambdaLogGroup(processor))
 	env.PutFilter(t, prefix+"full", "a", other)
 	env.PutFilter(t, prefix+"full", "b", other)
-	base := []string{"subscribe", "--destination", dest, "--prefix", prefix, "--prefix", subscribe.LambdaLogGroup(processor)}
+	base := []string{"subscribe", "--destination-arn", dest, "--prefix", prefix, "--prefix", subscribe.LambdaLogGroup(processor)}
 
 	var out, errOut bytes.Buffer
 	require.Equal(t, subscribeExitCannot, run(base, &out, &errOut), errOut.String())
@@ -89,4 +113,52 @@ func TestSubscribeAgainstMoto(t *testing.T) {
 	require.Contains(t, out.String(), "applied: 2 changed, 0 failed")
 	require.Empty(t, env.Filters(t, prefix+"api"))
 	require.Len(t, env.Filters(t, prefix+"full"), 2)
+}
+
+// TestDocumentedSubscribeCommandsUseRealFlags reads every `logwarden
+// subscribe` command in the READMEs (code blocks with their continuation
+// lines, and inline code) and requires each flag to be one the command
+// has, under its current name: the deploy guide is followed by copy-paste.
+func TestDocumentedSubscribeCommandsUseRealFlags(t *testing.T) {
+	cmd := newSubscribeCmd(cliIO{})
+	flagRE := regexp.MustCompile(`(?:^|\s|\[)--([a-z][a-z-]*)`)
+	seen := 0
+	for _, path := range []string{"../../deploy/README.md", "../../README.md"} {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		doc := string(b)
+		for rest := doc; ; {
+			i := strings.Index(rest, "logwarden subscribe")
+			if i < 0 {
+				break
+			}
+			inline := i > 0 && rest[i-1] == '`'
+			rest = rest[i:]
+			end := len(rest)
+			if inline {
+				end = strings.IndexByte(rest, '`')
+			} else {
+				for j := 0; j < len(rest); {
+					k := strings.IndexByte(rest[j:], '\n')
+					if k < 0 {
+						break
+					}
+					if !strings.HasSuffix(strings.TrimRight(rest[j:j+k], " "), `\`) {
+						end = j + k
+						break
+					}
+					j += k + 1
+				}
+			}
+			command := rest[:end]
+			rest = rest[end:]
+			for _, m := range flagRE.FindAllStringSubmatch(command, -1) {
+				seen++
+				f := cmd.Flags().Lookup(m[1])
+				require.NotNil(t, f, "%s: %q uses --%s, which subscribe does not have", path, command, m[1])
+				require.False(t, f.Hidden, "%s: %q uses the old name --%s", path, command, m[1])
+			}
+		}
+	}
+	require.Greater(t, seen, 20, "the READMEs' subscribe commands were found")
 }

@@ -64,6 +64,11 @@ func (v buildVersion) String() string {
 			s += ", " + v.Time
 		}
 		s += ")"
+	} else {
+		// Say so rather than print nothing: GOFLAGS=-buildvcs=false, a
+		// build outside a checkout or `go run` leave no revision, and an
+		// operator comparing deployments must not read absence as "same".
+		s += ", revision unknown (built without VCS info)"
 	}
 	return s + ", " + v.Go + " " + v.Platform
 }

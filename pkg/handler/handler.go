@@ -61,9 +61,13 @@ var ErrMalformed = errors.New("malformed event")
 // Summary is the response to a direct subscription invocation (ignored by
 // asynchronous callers, useful to tests and manual invokes).
 type Summary struct {
-	Batches int            `json:"batches"`
-	Skipped int            `json:"skipped"`
-	Events  int            `json:"events"`
+	Batches int `json:"batches"`
+	Skipped int `json:"skipped"`
+	Events  int `json:"events"`
+	// Dropped counts subscription documents and events dropped at decode
+	// beside the ones processed (an unknown messageType, a timestamp out
+	// of range); each is logged.
+	Dropped int            `json:"dropped,omitempty"`
 	Alerts  int            `json:"alerts"`
 	Sent    map[string]int `json:"sent,omitempty"`
 	Pending map[string]int `json:"pending,omitempty"`
@@ -97,6 +101,7 @@ func (h *Handler) run(ctx context.Context, batches []cwlogs.Batch, sum *Summary,
 			// Events dropped at decode (timestamp out of range): counted
 			// and logged, the rest of the batch is processed.
 			st.dropped++
+			sum.Dropped++
 			h.Log.WithFields(logrus.Fields{"log_group": b.LogGroup, "log_stream": b.LogStream}).
 				WithError(err).Warn("event dropped at decode")
 		}

@@ -97,6 +97,9 @@ func New(a detect.Alert, opt Options) Content {
 	a = cleanAlert(a)
 	c := Content{Alert: a, Resolved: a.Status == detect.StatusResolved}
 	c.Title = fmt.Sprintf("%s · %s · %s", statusWord(a), TypeTitle(a.Type), orDash(a.Function))
+	if a.Type == TypeUndelivered {
+		c.Title = undeliveredTitle(a)
+	}
 	fact := keyFact(a)
 	c.Headline = Truncate(c.Title+" — "+fact, MaxHeadline)
 	if fact == "" {
@@ -150,6 +153,10 @@ func TypeTitle(t string) string {
 		return "Crash"
 	case detect.TypeCost:
 		return "Cost anomaly"
+	case detect.TypeSurge:
+		return "Invocation surge"
+	case TypeUndelivered:
+		return "Alerts not delivered"
 	case detect.TypeBruteForce:
 		return "Brute force"
 	case detect.TypeCredentialStuffing:
@@ -187,9 +194,7 @@ func facts(a detect.Alert, opt Options) []Field {
 	add("When", When(a))
 	logged("Source IP", a.IP)
 	logged("User", a.User)
-	if a.CostPerHour > 0 {
-		add("Estimated cost", fmt.Sprintf("$%.2f/h", a.CostPerHour))
-	}
+	add(costFact(a))
 	return f
 }
 

@@ -42,15 +42,17 @@ func links(a detect.Alert, opt Options) []Link {
 // Query is the Logs Insights query that shows an alert's evidence.
 func Query(a detect.Alert) string {
 	const fields = "fields @timestamp, @logStream, @requestId, @message\n"
+	if a.Type == detect.TypeSurge {
+		// The evidence of a surge is the invocation count per bin, not the
+		// one request that tipped it.
+		return reportStats
+	}
 	if ids := quotable(a.RequestIDs); len(ids) > 0 {
 		return fields + "| filter @requestId in [" + strings.Join(ids, ", ") + "]\n| sort @timestamp asc\n| limit 500"
 	}
 	switch a.Type {
 	case detect.TypeDuration, detect.TypeColdStart, detect.TypeMemory, detect.TypeCost:
-		return "filter @type = \"REPORT\"\n" +
-			"| stats count(*) as invocations, pct(@duration, 50) as p50_ms, pct(@duration, 99) as p99_ms, " +
-			"max(@maxMemoryUsed / 1000 / 1000) as max_mem_mb, sum(@billedDuration) as billed_ms, " +
-			"count(@initDuration) as cold_starts by bin(5m)"
+		return reportStats
 	case detect.TypeTimeout:
 		return fields + "| filter @message like /Task timed out|Status: timeout|\"status\":\"timeout\"/\n| sort @timestamp desc\n| limit 200"
 	case detect.TypeCrash:
@@ -70,6 +72,12 @@ func Query(a detect.Alert) string {
 	}
 	return fields + "| filter " + strings.Join(terms, " or ") + "\n| sort @timestamp desc\n| limit 500"
 }
+
+// reportStats is the per-5-minute picture of a function's REPORT lines.
+const reportStats = "filter @type = \"REPORT\"\n" +
+	"| stats count(*) as invocations, pct(@duration, 50) as p50_ms, pct(@duration, 99) as p99_ms, " +
+	"max(@maxMemoryUsed / 1000 / 1000) as max_mem_mb, sum(@billedDuration) as billed_ms, " +
+	"count(@initDuration) as cold_starts by bin(5m)"
 
 func topValues(a detect.Alert) []string {
 	var out []string

@@ -80,6 +80,9 @@ func compare(a detect.Alert) string {
 // the user) and how much, or the detector's own sentence when the alert
 // carries no comparison (timeouts, crashes).
 func keyFact(a detect.Alert) string {
+	if f, ok := opsKeyFact(a); ok {
+		return f
+	}
 	who := func(s string) string { return Truncate(s, maxFactValue) }
 	switch a.Type {
 	case detect.TypeBruteForce, detect.TypeCredentialStuffing:
@@ -135,7 +138,7 @@ func countUnit(u string) bool {
 // usual value (rather than the threshold it crossed).
 func learnedBaseline(t string) bool {
 	switch t {
-	case detect.TypeDuration, detect.TypeColdStart, detect.TypeCost:
+	case detect.TypeDuration, detect.TypeColdStart, detect.TypeCost, detect.TypeSurge:
 		return true
 	}
 	return false
@@ -214,6 +217,9 @@ func trimFloat(v float64, prec int) string {
 // NextStep names the action that settles the alert: the threshold item to
 // tune, the blocklist entry, or what to look at. Commands are Code spans.
 func NextStep(a detect.Alert) []Span {
+	if sp := opsNextStep(a); sp != nil {
+		return sp
+	}
 	fn := "function#" + safeName(a.Function)
 	set := "logwarden thresholds set " + fn + " "
 	text := func(s string) Span { return Span{Text: s} }
