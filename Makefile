@@ -4,7 +4,7 @@ FUZZTIME  ?= 3s
 BIN       := bin
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags '-s -w'
 
-.PHONY: all build demo test unit fuzz lint cfn-lint bench lambda clean
+.PHONY: all build demo test unit fuzz lint cfn-lint bench bench-go lambda clean
 
 all: build
 
@@ -42,8 +42,15 @@ cfn-lint:
 	elif [ "$$CI" = "true" ]; then echo "cfn-lint is not installed (required in CI)"; exit 1; \
 	else echo "cfn-lint not installed; skipping template lint"; fi
 
-## bench: parse, detect and decode-floor benchmarks on a max-size batch.
+## bench: one table, one process: the decode floor, decode, decode + classify, detect and the
+## pipeline on generated max-size batches (several seeds), as ratios to the floor; then the
+## user's path (`parse --summary`, `replay`) on a generated capture of 100 max-size events.
+## BENCH_FLAGS=-cli=false skips the user's path. The per-package Go benchmarks stay in
+## `make bench-go`; `make test` runs none of them (benchmarks never run as tests).
 bench:
+	$(GO) run ./internal/benchtable $(BENCH_FLAGS)
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
 ## lambda: the deployable bootstraps (arm64, provided.al2023).
