@@ -30,6 +30,7 @@ func main() {
 	cli := flag.Bool("cli", true, "also measure logwarden parse/replay on a generated capture (builds the CLI)")
 	captureN := flag.Int("capture", 100, "max-size subscription events in the CLI capture")
 	floorFile := flag.String("floor", "", "internal: only run the floor over `FILE` (one Lambda event per line) and exit")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the `STAGE=FILE` stage (e.g. decode+classify=cpu.prof) after the table")
 	flag.Parse()
 	if *floorFile != "" {
 		if err := floorMain(*floorFile); err != nil {
@@ -49,6 +50,12 @@ func main() {
 		os.Exit(1)
 	}
 	printTable(os.Stdout, rows, corpus)
+	if *profile != "" {
+		if err := profileStage(corpus, *profile); err != nil {
+			fmt.Fprintln(os.Stderr, "benchtable:", err)
+			os.Exit(1)
+		}
+	}
 	if *cli {
 		fmt.Println()
 		if err := runCLI(os.Stdout, *captureN, *rounds); err != nil {

@@ -3,10 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
+	"strings"
 	"testing"
 	"text/tabwriter"
+	"time"
 )
 
 // row is one stage's best round.
@@ -93,4 +97,38 @@ func printTable(w io.Writer, rows []row, c *corpus) {
 		fmt.Fprintf(w, "  %-16s %s\n", r.name, r.what)
 	}
 	fmt.Fprintln(w, "  MB/s is inflated (document) bytes per second; a pass is the whole corpus; peak heap is an upper bound (heap growth of one pass with the GC off).")
+}
+
+// profileStage writes a CPU profile of about two seconds of one stage,
+// spec being "stage=file".
+func profileStage(c *corpus, spec string) error {
+	name, file, ok := strings.Cut(spec, "=")
+	if !ok {
+		return fmt.Errorf("-cpuprofile wants STAGE=FILE, got %q", spec)
+	}
+	for _, s := range stages {
+		if s.name != name {
+			continue
+		}
+		op, err := s.setup(c)
+		if err != nil {
+			return err
+		}
+		f, err := os.Create(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+		for end := time.Now().Add(2 * time.Second); time.Now().Before(end); {
+			if err := op(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("-cpuprofile: no stage %q", name)
 }
