@@ -2,9 +2,8 @@ package main
 
 import (
 	"fmt"
-	"regexp"
+	"os"
 	"slices"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -19,17 +18,20 @@ import (
 // bootstrap, built as `make lambda` builds it (for this machine's
 // architecture) and run under the Runtime Interface Emulator against
 // dynalite: the time from starting the emulator to the first response
-// (a 100-event delivery), the bootstrap's own init duration as the
-// emulator reports it, a warm max-size delivery, and the bootstrap's peak
-// resident memory after it. Run with
+// (a 100-event delivery), a warm max-size delivery, and the bootstrap's
+// peak resident memory after it. Run with
 //
 //	.ci/standins.sh go test -run '^$' -bench ColdStart -benchtime 5x ./functions/processor
 //
-// It is never a test: timings are reported, not asserted.
+// It is never a test: timings are reported, not asserted. BENCH_BOOTSTRAP
+// names another bootstrap to measure (e.g. one built from an older commit).
 func BenchmarkColdStart(b *testing.B) {
 	rie := testenv.Require(b, testenv.RIE)
 	ddbURL := testenv.Require(b, testenv.DynamoDB)
-	bootstrap := buildBootstrap(b)
+	bootstrap := os.Getenv("BENCH_BOOTSTRAP")
+	if bootstrap == "" {
+		bootstrap = buildBootstrap(b)
+	}
 	stateTable, configTable, _ := tables(b, ddbURL)
 	env := []string{
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
@@ -38,16 +40,13 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 	start := time.Now().Add(-10 * time.Minute).UnixMilli()
 	small := batchgen.Mix(batchgen.Options{Events: 100, Seed: 1, StartMs: start}).Event
-	var first, inits, warm []float64
+	var first, warm []float64
 	var rss int64
 	for i := 0; i < b.N; i++ {
 		e := startRIE(b, rie, bootstrap, env)
 		body, _ := e.invoke(b, small)
 		first = append(first, ms(time.Since(e.started)))
 		require.NotContains(b, string(body), "errorMessage", "%s", body)
-		if d, ok := initDuration(e.out.String()); ok {
-			inits = append(inits, d)
-		}
 		max := batchgen.Mix(batchgen.Options{Seed: uint64(100 + i), StartMs: start})
 		body, took := e.invoke(b, max.Event)
 		require.NotContains(b, string(body), "errorMessage", "%s", body)
@@ -57,24 +56,9 @@ func BenchmarkColdStart(b *testing.B) {
 		_ = e.cmd.Wait()
 	}
 	b.ReportMetric(median(first), "ms-start-to-first-response")
-	if len(inits) > 0 {
-		b.ReportMetric(median(inits), "ms-init")
-	}
 	b.ReportMetric(median(warm), "ms-max-batch")
 	b.ReportMetric(float64(rss)/(1<<20), "MiB-peak-RSS")
-	b.Logf("start to first response (ms): %v; init (ms): %v; max batch (ms): %v", fmtMs(first), fmtMs(inits), fmtMs(warm))
-}
-
-var initLine = regexp.MustCompile(`Init Duration: ([0-9.]+) ms`)
-
-// initDuration is the emulator's REPORT of the bootstrap's init phase.
-func initDuration(out string) (float64, bool) {
-	m := initLine.FindStringSubmatch(out)
-	if m == nil {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(m[1], 64)
-	return v, err == nil
+	b.Logf("start to first response (ms): %v; max batch (ms): %v", fmtMs(first), fmtMs(warm))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
