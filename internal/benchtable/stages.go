@@ -27,6 +27,7 @@ var stages = []stage{
 	{"floor", "find awslogs.data, base64-decode, gunzip (reused buffers)", floorStage},
 	{"decode", "cwlogs.Decode: Lambda event -> batches of events", decodeStage},
 	{"decode+classify", "decode, then logline.Default().Parse on every event", classifyStage},
+	{"classify+50 rules", "decode+classify with 50 user regexp rules that never match the corpus", rulesStage},
 	{"detect", "detect.Keys + state lookup + detect.Evaluate on classified batches", detectStage},
 	{"pipeline", "decode + pipeline.Processor.Process against store.Memory (warm)", pipelineStage},
 }
@@ -143,4 +144,26 @@ func pipelineStage(c *corpus) (func() error, error) {
 		}
 	}
 	return op, nil
+}
+
+// rulesStage is decode+classify with 50 user rules loaded, none of which
+// matches: what classification costs per rule. Issue #13 wants it to not
+// depend on the number of rules.
+func rulesStage(c *corpus) (func() error, error) {
+	rules := make([]logline.Rule, 50)
+	for i := range rules {
+		rules[i] = logline.Rule{Name: fmt.Sprintf("vendor-%d", i), Kind: "auth_failure",
+			Regex: fmt.Sprintf(`vendor%d access rejected for (?P<user>\\S+) from (?P<ip>\\S+)`, i)}
+	}
+	p, err := logline.New(rules...)
+	if err != nil {
+		return nil, err
+	}
+	return func() error {
+		return decodeAll(c, func(b cwlogs.Batch) {
+			for i := range b.LogEvents {
+				_ = p.Parse(b.LogEvents[i].Message)
+			}
+		})
+	}, nil
 }
