@@ -26,7 +26,7 @@ import (
 func main() {
 	testing.Init()
 	seeds := flag.Int("seeds", 4, "corpus: this many max-size batches of the production mix, seeds 1..N")
-	rounds := flag.Int("rounds", 3, "measure every stage this many times, interleaved; the fastest round counts")
+	rounds := flag.Int("rounds", 5, "measure every stage this many times, interleaved; the fastest round counts")
 	cli := flag.Bool("cli", true, "also measure logwarden parse/replay on a generated capture (builds the CLI)")
 	captureN := flag.Int("capture", 100, "max-size subscription events in the CLI capture")
 	floorFile := flag.String("floor", "", "internal: only run the floor over `FILE` (one Lambda event per line) and exit")

@@ -94,7 +94,7 @@ func printTable(w io.Writer, rows []row, c *corpus) {
 	_ = tw.Flush()
 	fmt.Fprintln(w)
 	for _, r := range rows {
-		fmt.Fprintf(w, "  %-16s %s\n", r.name, r.what)
+		fmt.Fprintf(w, "  %-18s %s\n", r.name, r.what)
 	}
 	fmt.Fprintln(w, "  MB/s is inflated (document) bytes per second; a pass is the whole corpus; peak heap is an upper bound (heap growth of one pass with the GC off).")
 }
