@@ -19,6 +19,9 @@ import (
 // because nothing after it can be located reliably. The batches share memory
 // with one another as DecodeAWSLogs describes.
 func Decode(name string, input []byte, lim Limits, emit func(Batch)) []error {
+	if useAhead(input) {
+		return decodeAhead(name, input, lim, emit)
+	}
 	d := decoder{name: name, lim: lim, emit: emit}
 	d.input(input)
 	return d.errs
