@@ -67,6 +67,8 @@ func runCLI(w io.Writer, n, rounds int) error {
 	fmt.Fprintf(w, "  parse --summary      %7.0f ms  (peak RSS %.0f MiB)  %.2f × floor time (target ≤ 2.0), %.0f %% of floor speed\n",
 		ms(parseBest.wall), float64(parseBest.maxRSS)/(1<<20), float64(parseBest.wall)/float64(floorBest.wall),
 		100*float64(floorBest.wall)/float64(parseBest.wall))
+	fmt.Fprintf(w, "  CPU time             floor %.0f ms, parse %.0f ms: %.2f × (parse decodes one batch ahead on a second core)\n",
+		ms(floorBest.cpu), ms(parseBest.cpu), float64(parseBest.cpu)/float64(floorBest.cpu))
 	fmt.Fprintf(w, "  parse throughput     %7.0f events/s, %.0f MB/s inflated\n",
 		float64(st.Events)/parseBest.wall.Seconds(), float64(st.Inflated)/1e6/parseBest.wall.Seconds())
 
@@ -78,7 +80,7 @@ func runCLI(w io.Writer, n, rounds int) error {
 		var best run
 		var eps string
 		for range rounds {
-			r, err := timed(bin, "replay", "--json", "--store", filepath.Join(dir, fmt.Sprintf("state-%d.db", time.Now().UnixNano())), in.path)
+			r, err := timed(bin, "replay", "--json", in.path) // the default, fresh store, as users run it
 			if err != nil {
 				return fmt.Errorf("replay %s: %w", in.name, err)
 			}
@@ -93,14 +95,20 @@ func runCLI(w io.Writer, n, rounds int) error {
 
 type run struct {
 	wall   time.Duration
+	cpu    time.Duration // user + system, fastest round
 	maxRSS int64
 	stderr []byte
 }
 
 func (r run) best(o run) run {
-	if r.wall == 0 || o.wall < r.wall {
-		return o
+	cpu := o.cpu
+	if r.cpu != 0 && r.cpu < cpu {
+		cpu = r.cpu
 	}
+	if r.wall == 0 || o.wall < r.wall {
+		r = o
+	}
+	r.cpu = cpu
 	return r
 }
 
@@ -114,6 +122,7 @@ func timed(name string, args ...string) (run, error) {
 	start := time.Now()
 	err := cmd.Run()
 	r := run{wall: time.Since(start), stderr: stderr.Bytes()}
+	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.maxRSS = ru.Maxrss << 10 // Linux reports KiB
 	}
