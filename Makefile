@@ -11,7 +11,7 @@ LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags '-s -w'
 # Go stamps only when .git is a directory: a `git worktree` builds without.
 BUILDVCS := $(shell git rev-parse --is-inside-work-tree >/dev/null 2>&1 && echo -buildvcs=true)
 
-.PHONY: all build demo test unit fuzz lint cfn-lint bench eval lambda clean
+.PHONY: all build demo test unit fuzz lint cfn-lint bench bench-go eval lambda clean
 
 all: build
 
@@ -49,8 +49,15 @@ cfn-lint:
 	elif [ "$$CI" = "true" ]; then echo "cfn-lint is not installed (required in CI)"; exit 1; \
 	else echo "cfn-lint not installed; skipping template lint"; fi
 
-## bench: parse, detect and decode-floor benchmarks on a max-size batch.
+## bench: one table, one process: the decode floor, decode, decode + classify, detect and the
+## pipeline on generated max-size batches (several seeds), as ratios to the floor; then the
+## user's path (`parse --summary`, `replay`) on a generated capture of 100 max-size events.
+## BENCH_FLAGS=-cli=false skips the user's path. The per-package Go benchmarks stay in
+## `make bench-go`; `make test` runs none of them (benchmarks never run as tests).
 bench:
+	$(GO) run ./internal/benchtable $(BENCH_FLAGS)
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
 ## eval: replay every testdata/scenarios folder and freshly generated traces of every simulated

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -39,7 +38,7 @@ muting and minimum severity); a summary goes to stderr. Use it to tune: replay l
 captures with other thresholds and see what would have fired.
 
 Stores (a replay never writes the live state table unless --store dynamodb):
-  default          state in a fresh temporary embedded store, deleted at the end;
+  default          state in memory, gone at the end;
                    thresholds, read only, from where 'logwarden thresholds' writes them:
                    the DynamoDB threshold table when one is configured
                    (LOGWARDEN_CONFIG_TABLE, --stack or LOGWARDEN_STACK), else the
@@ -82,7 +81,7 @@ func newReplayCmd(cio cliIO) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&o.json, "json", false, "one JSON object per alert on stdout (fields as in README)")
-	fl.StringVar(&o.storePath, "store", "", "state store: an embedded `PATH`, or 'dynamodb' (default: a fresh temporary store)")
+	fl.StringVar(&o.storePath, "store", "", "state store: an embedded `PATH`, or 'dynamodb' (default: in memory, gone at the end)")
 	fl.StringVar(&o.stack, "stack", "", "CloudFormation stack `NAME` whose outputs name the tables (default $LOGWARDEN_STACK)")
 	fl.StringVar(&o.thFile, "thresholds", "", "threshold items as a JSON `FILE` (a list of {\"id\":..., attributes})")
 	fl.StringVar(&o.rulesFile, "rules", "", "extra classification rules `FILE` (see 'logwarden parse --rules')")
@@ -260,32 +259,15 @@ func (r *replayer) summary(elapsed time.Duration) {
 	}
 }
 
-// openReplayStore opens --store, or a fresh embedded store in a temporary
-// directory so that a replay never mixes with earlier state by accident,
-// reading thresholds from the deployed threshold table when there is one.
+// openReplayStore opens --store, or fresh in-memory state so that a replay
+// never mixes with earlier state by accident, reading thresholds from the
+// deployed threshold table when there is one.
 func openReplayStore(ctx context.Context, o replayOpts) (*open.Stores, func(), error) {
-	opts := open.Options{StorePath: o.storePath, Stack: o.stack, Getenv: o.getenv}
-	dir := ""
-	if o.storePath == "" {
-		var err error
-		if dir, err = os.MkdirTemp("", "logwarden-replay-"); err != nil {
-			return nil, nil, err
-		}
-		opts.TempState = filepath.Join(dir, "state.db")
-	}
-	stores, err := open.ForReplay(ctx, opts)
+	stores, err := open.ForReplay(ctx, open.Options{StorePath: o.storePath, Stack: o.stack, Getenv: o.getenv})
 	if err != nil {
-		if dir != "" {
-			os.RemoveAll(dir)
-		}
 		return nil, nil, err
 	}
-	return stores, func() {
-		_ = stores.Close()
-		if dir != "" {
-			os.RemoveAll(dir)
-		}
-	}, nil
+	return stores, func() { _ = stores.Close() }, nil
 }
 
 // overlayConfig is the store's threshold items with --thresholds FILE's

@@ -29,7 +29,7 @@ func TestReplayReadsThresholdsWhereThresholdsWrites(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.NotContains(t, out, "duration_anomaly", "a 9× regression is below the 20× ratio just set")
 	require.Contains(t, stderr, "thresholds from embedded store")
-	require.Contains(t, stderr, "state in a temporary embedded store")
+	require.Contains(t, stderr, "state in memory")
 
 	// The replay kept no state: baselines says why instead of "empty".
 	_, stderr, code = runCLI(t, "baselines")

@@ -6,35 +6,37 @@ import (
 	"io"
 	"time"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/sirupsen/logrus"
 
 	"github.com/logwarden/logwarden/pkg/alerting"
+	"github.com/logwarden/logwarden/pkg/awsenv"
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 	"github.com/logwarden/logwarden/pkg/handler"
 	"github.com/logwarden/logwarden/pkg/notify/channels"
 	"github.com/logwarden/logwarden/pkg/notify/slack"
 	"github.com/logwarden/logwarden/pkg/pipeline"
-	"github.com/logwarden/logwarden/pkg/store/open"
+	"github.com/logwarden/logwarden/pkg/store/dynamo"
 )
 
 // build wires the processor from its configuration: AWS clients, stores,
 // notifiers and caches are created here once per container.
 func build(ctx context.Context, cfg config, log *logrus.Entry, metrics io.Writer) (*handler.Handler, func() error, error) {
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	// awsenv and dynamo directly, not config.LoadDefaultConfig and
+	// store/open: those link SSO/STS/IMDS and bbolt into the bootstrap.
+	awsCfg, err := awsenv.Load(nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	stores, err := open.FromEnv(ctx, open.Options{StorePath: open.DynamoDB, ForceDynamo: true, AWSConfig: &awsCfg})
-	if err != nil {
-		return nil, nil, err
-	}
+	db := dynamo.NewClient(awsCfg, nil)
+	stores := struct {
+		State  *dynamo.State
+		Config *dynamo.Config
+	}{dynamo.NewState(db, cfg.StateTable), dynamo.NewConfig(db, cfg.ConfigTable)}
 	now := func() time.Time { return time.Now().UTC() }
 	ch := cfg.Channels
 	ch.SlackThreads = slack.StateThreads{State: stores.State, Now: now}
 	notifiers, err := channels.Build(ctx, ch, awsCfg)
 	if err != nil {
-		_ = stores.Close()
 		return nil, nil, fmt.Errorf("notification channels: %w", err)
 	}
 	if len(notifiers) == 0 {
@@ -67,5 +69,5 @@ func build(ctx context.Context, cfg config, log *logrus.Entry, metrics io.Writer
 		Now:        now,
 		Reserve:    cfg.Reserve,
 	}
-	return h, stores.Close, nil
+	return h, func() error { return nil }, nil
 }

@@ -25,6 +25,9 @@ type Input struct {
 // shapes without one and a place for warnings.
 func DecodeInput(in Input, data []byte, emit func(Batch)) []error {
 	d := decoder{name: in.Name, group: in.LogGroup, lim: in.Limits, emit: emit, warn: in.Warn}
+	if useAhead(data) {
+		return decodeAhead(d, data)
+	}
 	d.input(data)
 	return d.errs
 }

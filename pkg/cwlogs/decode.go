@@ -93,7 +93,7 @@ func (d *decoder) input(data []byte) {
 // having emitted nothing, when the first value is not something this
 // package recognises, so that the input is read as plain text instead.
 func (d *decoder) values(data []byte) bool {
-	s := scanner{b: data, arena: make([]byte, 0, len(data))}
+	s := newScanner(data, false)
 	for n := 1; s.more(); n++ {
 		src := d.name
 		if n > 1 {

@@ -9,9 +9,10 @@ import (
 // documents parses one or more concatenated subscription documents from
 // data (Firehose→S3 glues them together with no delimiter) and appends a
 // Batch per document to out. All messages and ids of the payload share one
-// freshly allocated arena; see Decode for what that means to callers.
-func documents(data []byte, source string, out []Batch) ([]Batch, error) {
-	s := scanner{b: data, arena: make([]byte, 0, len(data))}
+// backing array: data itself when owned (it is then unescaped in place),
+// otherwise a fresh arena; see Decode for what that means to callers.
+func documents(data []byte, owned bool, source string, out []Batch) ([]Batch, error) {
+	s := newScanner(data, owned)
 	first := len(out)
 	if !s.more() {
 		return out, fmt.Errorf("%w: empty payload", ErrNotSubscription)

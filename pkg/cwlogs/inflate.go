@@ -3,6 +3,7 @@ package cwlogs
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"sync"
@@ -53,8 +54,10 @@ func inflate(dst *bytes.Buffer, src []byte, max int64) error {
 		return fmt.Errorf("%w: %v", ErrGzip, err)
 	}
 	g.zr.Multistream(true)
-	if hint := int64(len(src)) * 8; hint < max {
-		dst.Grow(int(hint))
+	if hint := inflatedSizeHint(src); hint <= max {
+		// MinRead spare, or ReadFrom grows (and copies) the buffer just
+		// to find the end of the stream.
+		dst.Grow(int(hint) + bytes.MinRead)
 	}
 	n, err := dst.ReadFrom(io.LimitReader(&g.zr, max+1))
 	if n > max {
@@ -64,6 +67,24 @@ func inflate(dst *bytes.Buffer, src []byte, max int64) error {
 		return fmt.Errorf("%w after %d inflated bytes: %v", ErrGzip, n, err)
 	}
 	return nil
+}
+
+// inflatedSizeHint is how large src probably inflates. The gzip trailer's
+// ISIZE is the last member's inflated size (mod 2^32): exact for
+// CloudWatch's single-member payloads, so the buffer is allocated once at
+// its final size. It is the sender's claim, so it is believed only within
+// deflate's maximum ratio (1032:1), and the caller caps it at the limit.
+func inflatedSizeHint(src []byte) int64 {
+	const header, trailer, maxRatio = 10, 8, 1032
+	guess := int64(len(src)) * 8
+	if len(src) < header+trailer {
+		return guess
+	}
+	n := int64(binary.LittleEndian.Uint32(src[len(src)-4:]))
+	if n == 0 || n > int64(len(src))*maxRatio {
+		return guess
+	}
+	return n
 }
 
 // decodeBase64 decodes standard base64, padded or not, ignoring embedded

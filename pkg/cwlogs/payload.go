@@ -42,16 +42,18 @@ func DecodeFirehoseRecord(data []byte, lim Limits) ([]Batch, error) {
 // S3 compression on top of CloudWatch's) and parses the documents in it.
 func decodePayload(data []byte, lim Limits, source string, out []Batch) ([]Batch, error) {
 	max := lim.maxInflated()
+	owned := false // data is the caller's until we inflate our own copy
 	for level := 0; isGzip(data); level++ {
 		if level == 2 {
 			return out, fmt.Errorf("%w: gzip nested more than twice", ErrGzip)
 		}
-		buf := getBuffer()
-		defer putBuffer(buf)
+		// Not pooled: the batches' messages are unescaped in place in it
+		// and live as long as the caller keeps them.
+		buf := new(bytes.Buffer)
 		if err := inflate(buf, data, max); err != nil {
 			return out, err
 		}
-		data = buf.Bytes()
+		data, owned = buf.Bytes(), true
 	}
 	if int64(len(data)) > max {
 		return out, fmt.Errorf("%w (%d bytes)", ErrTooLarge, max)
@@ -61,7 +63,7 @@ func decodePayload(data []byte, lim Limits, source string, out []Batch) ([]Batch
 	} else if p != '{' {
 		return out, fmt.Errorf("%w: payload starts with %q, not a JSON object", ErrNotSubscription, p)
 	}
-	return documents(data, source, out)
+	return documents(data, owned, source, out)
 }
 
 func firstByte(b []byte) byte {

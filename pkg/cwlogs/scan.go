@@ -15,10 +15,24 @@ import (
 // cost more than inflating the batch. Unescaped strings are appended to one
 // arena and handed out as strings sharing its memory; the arena is never
 // written below its length again, so those strings stay immutable.
+//
+// When the scanner owns b (an inflated payload nobody else sees), strings
+// are unescaped in place instead (inPlace): an unescaped string is never
+// longer than its JSON form, so it is written over its own source at or
+// before the read cursor, and nothing before the current string is written
+// again. That saves copying every message once more, which was most of the
+// decoder's own time, and the arena's allocation.
 type scanner struct {
-	b     []byte
-	i     int
-	arena []byte
+	b       []byte
+	i       int
+	arena   []byte
+	inPlace bool
+}
+
+// newScanner returns a scanner over b; owned says b may be overwritten
+// (and must then stay untouched by anyone else while strings live).
+func newScanner(b []byte, owned bool) scanner {
+	return scanner{b: b, inPlace: owned}
 }
 
 // plain marks bytes that can be copied verbatim inside a JSON string.
@@ -177,15 +191,28 @@ func (s *scanner) null() bool {
 	return false
 }
 
-// str parses the string at the cursor into the arena. Invalid UTF-8 and
-// unpaired surrogates become U+FFFD, exactly as encoding/json does, so that
-// messages are always valid UTF-8 downstream (Slack, DynamoDB, JSON output).
+// str parses the string at the cursor, in place or into the arena. Invalid
+// UTF-8 and unpaired surrogates become U+FFFD, exactly as encoding/json
+// does, so that messages are always valid UTF-8 downstream (Slack,
+// DynamoDB, JSON output).
 func (s *scanner) str() (string, error) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return "", s.fail("expected string")
 	}
 	s.i++
-	start := len(s.arena)
+	if s.inPlace {
+		return s.strInPlace()
+	}
+	if cap(s.arena) == 0 {
+		// Sized for a few ids, not the input: an envelope's strings are
+		// short, and a document's grow the arena by doubling.
+		s.arena = make([]byte, 0, min(len(s.b)-s.i, 64<<10))
+	}
+	return s.strArena(len(s.arena))
+}
+
+// strArena unescapes the rest of a string into the arena from start.
+func (s *scanner) strArena(start int) (string, error) {
 	for {
 		j := s.i + plainPrefix(s.b[s.i:])
 		s.arena = append(s.arena, s.b[s.i:j]...)
@@ -198,7 +225,8 @@ func (s *scanner) str() (string, error) {
 			s.i++
 			return s.arenaString(start), nil
 		case c == '\\':
-			if err := s.escape(); err != nil {
+			var err error
+			if s.arena, err = s.escape(s.arena); err != nil {
 				return "", err
 			}
 		case c < 0x20:
@@ -222,30 +250,33 @@ func (s *scanner) arenaString(start int) string {
 	return unsafe.String(&s.arena[start], len(s.arena)-start)
 }
 
-// escape decodes the escape sequence at the cursor (a backslash).
-func (s *scanner) escape() error {
+// escape decodes the escape sequence at the cursor (a backslash) and
+// appends it to dst. It reads the whole sequence before writing, and writes
+// at most as many bytes as it reads, so dst may end where the sequence
+// starts (in-place unescaping).
+func (s *scanner) escape(dst []byte) ([]byte, error) {
 	if s.i+1 >= len(s.b) {
-		return s.fail("unterminated escape")
+		return dst, s.fail("unterminated escape")
 	}
 	c := s.b[s.i+1]
 	s.i += 2
 	switch c {
 	case '"', '\\', '/':
-		s.arena = append(s.arena, c)
+		dst = append(dst, c)
 	case 'b':
-		s.arena = append(s.arena, '\b')
+		dst = append(dst, '\b')
 	case 'f':
-		s.arena = append(s.arena, '\f')
+		dst = append(dst, '\f')
 	case 'n':
-		s.arena = append(s.arena, '\n')
+		dst = append(dst, '\n')
 	case 'r':
-		s.arena = append(s.arena, '\r')
+		dst = append(dst, '\r')
 	case 't':
-		s.arena = append(s.arena, '\t')
+		dst = append(dst, '\t')
 	case 'u':
 		r, ok := hex4(s.b[s.i:])
 		if !ok {
-			return s.fail("invalid \\u escape")
+			return dst, s.fail("invalid \\u escape")
 		}
 		s.i += 4
 		if utf16.IsSurrogate(r) {
@@ -260,12 +291,12 @@ func (s *scanner) escape() error {
 				r = utf8.RuneError
 			}
 		}
-		s.arena = utf8.AppendRune(s.arena, r)
+		dst = utf8.AppendRune(dst, r)
 	default:
 		s.i -= 2
-		return s.fail("invalid escape \\%c", c)
+		return dst, s.fail("invalid escape \\%c", c)
 	}
-	return nil
+	return dst, nil
 }
 
 func hex4(b []byte) (rune, bool) {

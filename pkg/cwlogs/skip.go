@@ -1,5 +1,7 @@
 package cwlogs
 
+import "bytes"
+
 // skip consumes any JSON value.
 func (s *scanner) skip(depth int) error {
 	if depth > maxDepth {
@@ -42,25 +44,26 @@ func (s *scanner) skipString() error {
 
 // rawString returns the content of the string at the cursor without
 // allocating when it has no escapes (base64 data never needs any, though
-// some encoders write "\/"); otherwise it unescapes into scratch.
+// some encoders write "\/"); otherwise it unescapes into scratch. The
+// search is bytes.IndexByte's (vectorised): the string is a whole
+// compressed payload.
 func (s *scanner) rawString(scratch []byte) ([]byte, error) {
 	if s.peek() != '"' {
 		return nil, s.fail("expected string")
 	}
 	start := s.i + 1
-	for j := start; j < len(s.b); j++ {
-		switch s.b[j] {
-		case '"':
-			s.i = j + 1
-			return s.b[start:j], nil
-		case '\\':
-			saved := s.arena
-			s.arena = scratch[:0]
-			v, err := s.str()
-			s.arena = saved
-			return []byte(v), err
-		}
+	end := bytes.IndexByte(s.b[start:], '"')
+	if end < 0 {
+		s.i = len(s.b)
+		return nil, s.fail("unterminated string")
 	}
-	s.i = len(s.b)
-	return nil, s.fail("unterminated string")
+	if bytes.IndexByte(s.b[start:start+end], '\\') < 0 {
+		s.i = start + end + 1
+		return s.b[start : start+end], nil
+	}
+	saved, inPlace := s.arena, s.inPlace
+	s.arena, s.inPlace = scratch[:0], false
+	v, err := s.str()
+	s.arena, s.inPlace = saved, inPlace
+	return []byte(v), err
 }

@@ -2,8 +2,6 @@ package email
 
 import (
 	"fmt"
-	"html"
-	"html/template"
 	"sort"
 	"strings"
 
@@ -77,50 +75,4 @@ func Text(cs []render.Content) string {
 	}
 	b.WriteString("\n-- \nSent by logwarden. Tune or mute alerts in the thresholds items (logwarden thresholds).\n")
 	return b.String()
-}
-
-// HTML is the HTML body; html/template escapes every value, so log text
-// cannot add markup, and only our own https links become hrefs.
-func HTML(cs []render.Content) (string, error) {
-	var b strings.Builder
-	if err := page.Execute(&b, struct {
-		Subject string
-		Alerts  []render.Content
-	}{Subject(cs), cs}); err != nil {
-		return "", fmt.Errorf("render email: %w", err)
-	}
-	return b.String(), nil
-}
-
-var page = template.Must(template.New("alert").Funcs(template.FuncMap{
-	"join":  strings.Join,
-	"link":  link,
-	"lists": render.Lists,
-}).Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
-<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#1d1c1d">
-{{range .Alerts}}
-<div style="border-left:4px solid {{if .Resolved}}#2eb67d{{else if eq .Alert.Severity "critical"}}#e01e5a{{else}}#ecb22e{{end}};padding:4px 12px;margin:12px 0">
-<h2 style="margin:4px 0">{{.Headline}}</h2>
-{{if .What}}<p>{{.What}}</p>{{end}}
-<table style="border-collapse:collapse">
-{{range .Facts}}<tr><td style="padding:2px 12px 2px 0;color:#616061">{{.Label}}</td><td>{{.Value}}</td></tr>
-{{end}}{{range lists .}}<tr><td style="padding:2px 12px 2px 0;color:#616061">{{.Label}}</td><td>{{join .Values ", "}}{{if .Extra}}, {{.Extra}}{{end}}</td></tr>
-{{end}}</table>
-{{if .Links}}<p>{{range $i, $l := .Links}}{{if $i}} · {{end}}{{link $l.URL $l.Label}}{{end}}</p>{{end}}
-{{if .NextStep}}<p><strong>Next step:</strong> {{range .NextStep}}{{if .Code}}<code>{{.Text}}</code>{{else}}{{.Text}}{{end}}{{end}}</p>{{end}}
-</div>
-{{end}}
-<p style="color:#616061;font-size:12px">Sent by logwarden. Tune or mute alerts in the thresholds items (<code>logwarden thresholds</code>).</p>
-</body></html>
-`))
-
-// link writes one of our own console links. html/template would
-// percent-encode the ( and ' the console's deep-link syntax relies on, so
-// the anchor is built here: attribute-escaped, and only for https URLs.
-func link(u, label string) template.HTML {
-	if !strings.HasPrefix(u, "https://") {
-		return template.HTML(html.EscapeString(label))
-	}
-	return template.HTML(`<a href="` + html.EscapeString(u) + `">` + html.EscapeString(label) + `</a>`)
 }

@@ -1,5 +1,5 @@
 // Package email sends alerts through Amazon SES v2 SendEmail (simple
-// content): an HTML body built with html/template, a plain-text body and a
+// content): an HTML body with every value escaped, a plain-text body and a
 // subject that says severity, type and function.
 package email
 

@@ -48,7 +48,8 @@ type Options struct {
 	// Stack is --stack: the CloudFormation stack whose outputs name the
 	// tables; it selects DynamoDB like the table variables do.
 	Stack string
-	// TempState is ForReplay's temporary embedded file for the state.
+	// TempState is ForReplay's temporary embedded file for the state;
+	// empty keeps the state in memory.
 	TempState string
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
@@ -139,11 +140,20 @@ func ForReplay(ctx context.Context, o Options) (*Stores, error) {
 		return FromEnv(ctx, o)
 	}
 	getenv := o.getenv()
-	s, err := openLocal(o.TempState, getenv, false)
-	if err != nil {
-		return nil, err
+	var s *Stores
+	if o.TempState == "" {
+		// In memory: a throwaway bbolt file made `make demo` wait on one
+		// fsync per batch (18 s of a 0.3 s replay on a busy disk).
+		mem := store.NewMemory()
+		s = &Stores{State: mem, Config: mem, close: func() error { return nil },
+			Desc: "state in memory (gone after the replay; keep it with --store PATH)"}
+	} else {
+		var err error
+		if s, err = openLocal(o.TempState, getenv, false); err != nil {
+			return nil, err
+		}
+		s.Desc = "state in a temporary embedded store (deleted after the replay; keep it with --store PATH)"
 	}
-	s.Desc = "state in a temporary embedded store (deleted after the replay; keep it with --store PATH)"
 	if getenv(EnvConfigTable) == "" && o.Stack == "" && getenv(EnvStack) == "" {
 		return replayLocalThresholds(s, getenv)
 	}
