@@ -68,7 +68,6 @@ type cliBatcher struct {
 	d        *decoder
 	src      string
 	b        Batch
-	untimed  int
 	total    int
 	batches  int
 	hasGroup bool
@@ -86,9 +85,6 @@ func (c *cliBatcher) add(stream string, ev LogEvent) {
 		c.b.LogStream = strings.Clone(stream)
 	}
 	c.total++
-	if ev.Timestamp == 0 {
-		c.untimed++
-	}
 	c.b.LogEvents = append(c.b.LogEvents, ev)
 	c.b.Bytes += len(ev.Message) + 26 // PutLogEvents' per-event overhead
 }
@@ -100,7 +96,10 @@ func (c *cliBatcher) flush() {
 	c.batches++
 	c.b.MessageType = DataMessage
 	c.b.Source = fmt.Sprintf("%s: events batch %d", c.src, c.batches)
-	c.d.emit(c.b)
+	// The same timestamp check as a subscription document's: an event
+	// without a sane time is an input error naming it, never a 1970 alert.
+	_ = check(&c.b) // the type is set above: only events can be rejected
+	c.d.batch(c.b)
 	c.b = Batch{LogGroup: c.b.LogGroup}
 }
 
@@ -110,9 +109,6 @@ func (c *cliBatcher) done() {
 		// `aws logs filter-log-events` over a quiet range prints an empty
 		// list: worth a word, since a backtest of it finds nothing.
 		c.d.warnf("%s: %s without any log event", c.src, cliShape)
-	}
-	if c.untimed > 0 {
-		c.d.warnf("%s: %d of %d events have no timestamp", c.src, c.untimed, c.total)
 	}
 }
 
