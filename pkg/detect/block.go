@@ -69,6 +69,18 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	win := th.BruteForceWindow.Milliseconds()
+	// block starts a block at t, doubled per previous offence.
+	block := func(t int64, why string) {
+		rec.Offences++
+		d := th.BlockBase
+		for i := 1; i < rec.Offences && d < th.BlockMax; i++ {
+			d *= 2
+		}
+		d = min(d, th.BlockMax)
+		rec.Until, rec.LastAlert, rec.Fails = t+d.Milliseconds(), t, nil
+		rec.Function = p.in.Function
+		rec.Reason = fmt.Sprintf("%s on %s (offence %d, blocked %s)", why, p.in.Function, rec.Offences, d)
+	}
 	count := func(t int64) {
 		if t < rec.Until {
 			return // already blocked: its own rejections are not new evidence (Charon#939)
@@ -80,17 +92,7 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 		if len(rec.Fails) < th.BruteForceFailures || t-rec.Fails[0] > win {
 			return
 		}
-		span := t - rec.Fails[0]
-		rec.Offences++
-		d := th.BlockBase
-		for i := 1; i < rec.Offences && d < th.BlockMax; i++ {
-			d *= 2
-		}
-		d = min(d, th.BlockMax)
-		rec.Until, rec.LastAlert, rec.Fails = t+d.Milliseconds(), t, nil
-		rec.Function = p.in.Function
-		rec.Reason = fmt.Sprintf("%d failed logins in %s on %s (offence %d, blocked %s)",
-			th.BruteForceFailures, fmtSpan(span), p.in.Function, rec.Offences, d)
+		block(t, fmt.Sprintf("%d failed logins in %s", th.BruteForceFailures, fmtSpan(t-rec.Fails[0])))
 	}
 	// Failures the tally kept before the address had a record written.
 	seedF, _ := p.seed(true, t.ent, max(lastFail(rec.Fails), rec.LastAlert))
@@ -102,6 +104,11 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 			count(ms(o.Time))
 		}
 	})
+	// The slow rule fired on this address (slowbrute.go): the same block,
+	// unless the short window blocked it already.
+	if at := p.ips[t.ent].slowFired; at > 0 && at >= rec.Until {
+		block(at, fmt.Sprintf("slow brute force: %d+ failed logins in %s", th.SlowBruteFailures, th.SlowBruteWindow))
+	}
 	rec.remember(p.in.BatchID)
 	// Keep the entry a BlockMax past its block so a relapse is recognised
 	// as a repeat offence; an address never blocked goes with its window.

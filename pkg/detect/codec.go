@@ -35,6 +35,7 @@ const (
 	kindUser     = 'u'
 	kindBlock    = 'b'
 	kindTally    = 't'
+	kindAuthz    = 'z'
 )
 
 var errCorrupt = errors.New("truncated or malformed record")
