@@ -179,6 +179,8 @@ func recordFor(key string) record {
 		return &userRecord{}
 	case strings.HasPrefix(key, prefixTally):
 		return &tallyRecord{}
+	case strings.HasPrefix(key, prefixAuthz):
+		return &authzRecord{}
 	}
 	return &blockRecord{}
 }
