@@ -49,8 +49,13 @@ func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
 	if m := o.Get("logger"); m == nil || m.Type() != fastjson.TypeString || string(m.GetStringBytes()) != "seclog" {
 		return Event{}, false
 	}
-	var f [7]*fastjson.Value // logger, event, user, ip, ip_from, request_id, resource
+	var f [6]*fastjson.Value // logger, event, user, ip, ip_from, request_id
 	dup := false
+	// The resource is only kept: twice (the application's own "resource"
+	// beside seclog's), which one is meant is unclear and it is dropped,
+	// the record stays authoritative for who and from where.
+	var res *fastjson.Value
+	resDup := false
 	o.Visit(func(key []byte, v *fastjson.Value) {
 		i := -1
 		switch string(key) {
@@ -67,7 +72,7 @@ func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
 		case "request_id":
 			i = 5
 		case "resource":
-			i = 6
+			resDup, res = res != nil, v
 		}
 		if i >= 0 {
 			dup = dup || f[i] != nil
@@ -84,8 +89,8 @@ func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
 	}
 	ev := Event{Kind: kind, Rule: RuleSeclog, Reason: retain(msg, event),
 		User: cleanUser(retain(msg, seclogStr(f[2]))), RequestID: retain(msg, seclogStr(f[5]))}
-	if string(event) == AuthzFail {
-		ev.Resource = retain(msg, seclogStr(f[6]))
+	if string(event) == AuthzFail && !resDup {
+		ev.Resource = retain(msg, seclogStr(res))
 	}
 	if ip := parseIP(unsafeStr(seclogStr(f[3]))); ip.IsValid() {
 		ev.IP, ev.IPFrom = ip, "seclog"
