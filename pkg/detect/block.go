@@ -69,6 +69,9 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	win := th.BruteForceWindow.Milliseconds()
+	// A shared address (an office NAT, slowbrute.go) is never blocked:
+	// that would lock out everyone behind it (fail2ban#779, #4199).
+	shared := p.sharedIP(t.ent)
 	// block starts a block at t, doubled per previous offence.
 	block := func(t int64, why string) {
 		rec.Offences++
@@ -89,7 +92,7 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 		if n := len(rec.Fails) - th.BruteForceFailures; n > 0 {
 			rec.Fails = rec.Fails[n:]
 		}
-		if len(rec.Fails) < th.BruteForceFailures || t-rec.Fails[0] > win {
+		if len(rec.Fails) < th.BruteForceFailures || t-rec.Fails[0] > win || shared {
 			return
 		}
 		block(t, fmt.Sprintf("%d failed logins in %s", th.BruteForceFailures, fmtSpan(t-rec.Fails[0])))

@@ -35,10 +35,11 @@ const (
 
 // slowCounts is what an address's tally entry keeps for the long window.
 type slowCounts struct {
-	Len   int64              // bucket length in ms the counts were made with
-	B     int64              // index of the newest bucket (time / Len)
-	F, S  [slowBuckets]int32 // failures and successes per bucket (B % slowBuckets)
-	Users uint64             // users failed for, as bits of their fingerprints (linear counting)
+	Len    int64              // bucket length in ms the counts were made with
+	B      int64              // index of the newest bucket (time / Len)
+	F, S   [slowBuckets]int32 // failures and successes per bucket (B % slowBuckets)
+	Users  uint64             // users failed for, as bits of their fingerprints (linear counting)
+	SUsers uint64             // users that logged in, the same way (shared)
 	// Alerted is the latest failure of the alerted episode: one alert per
 	// episode, which lasts while failures keep coming within the window.
 	Alerted int64
@@ -53,7 +54,7 @@ func (s *slowCounts) add(t, bl int64, fail bool, user uint64) {
 	switch {
 	case b > s.B:
 		if b-s.B >= slowBuckets {
-			s.F, s.S, s.Users = [slowBuckets]int32{}, [slowBuckets]int32{}, 0
+			s.F, s.S, s.Users, s.SUsers = [slowBuckets]int32{}, [slowBuckets]int32{}, 0, 0
 		} else {
 			for i := s.B + 1; i <= b; i++ {
 				s.F[i%slowBuckets], s.S[i%slowBuckets] = 0, 0
@@ -71,7 +72,34 @@ func (s *slowCounts) add(t, bl int64, fail bool, user uint64) {
 		}
 	} else {
 		s.S[i] = satAdd(s.S[i])
+		if user != 0 {
+			s.SUsers |= 1 << (user % 64)
+		}
 	}
+}
+
+// sharedMinUsers is how many distinct users must log in from an address
+// for it to count as shared: an attacker would need as many accounts of
+// his own, logging in between his guesses, to pass for an office.
+const sharedMinUsers = 10
+
+// shared reports whether the address is a shared one (an office NAT, a
+// carrier gateway): over the long window its logins mostly succeed, for
+// many users. Its typos, bunched on a Monday morning, reach
+// brute_force_failures in brute_force_window without any attack, and
+// blocking it locks out the office (fail2ban#779, #4199): the short
+// window neither alerts on nor blocks a shared address. An attack from
+// behind it still shows in the users attacked (the distributed rule) and
+// in a ratio that turns.
+func (s *slowCounts) shared() bool {
+	f, succ := s.sum()
+	return 2*succ > f && bits.OnesCount64(s.SUsers) >= sharedMinUsers
+}
+
+// sharedIP is shared for IP entity k (false when it has no tally entry).
+func (p *plan) sharedIP(k int32) bool {
+	i := p.ips[k].tally
+	return i >= 0 && int(i) < len(p.tally.IPs) && p.tally.IPs[i].Slow.shared()
 }
 
 func satAdd(v int32) int32 {
@@ -219,6 +247,7 @@ func (x *tallyRecord) encodeSlow(w *enc) {
 			w.int(int64(s.S[b]))
 		}
 		w.b = binary.LittleEndian.AppendUint64(w.b, s.Users)
+		w.b = binary.LittleEndian.AppendUint64(w.b, s.SUsers)
 		w.int(s.Alerted)
 	}
 }
@@ -227,7 +256,7 @@ func (x *tallyRecord) decodeSlow(r *dec) {
 	if len(r.s) == 0 || r.bad {
 		return
 	}
-	n := r.count(20)
+	n := r.count(28)
 	for range n {
 		i := r.uvarint()
 		if i >= uint64(len(x.IPs)) {
@@ -244,12 +273,13 @@ func (x *tallyRecord) decodeSlow(r *dec) {
 			}
 			s.F[b], s.S[b] = int32(f), int32(succ)
 		}
-		if len(r.s) < 8 {
+		if len(r.s) < 16 {
 			r.bad = true
 			return
 		}
 		s.Users = binary.LittleEndian.Uint64([]byte(r.s[:8]))
-		r.s = r.s[8:]
+		s.SUsers = binary.LittleEndian.Uint64([]byte(r.s[8:16]))
+		r.s = r.s[16:]
 		s.Alerted = r.int()
 		if s.Len <= 0 {
 			r.bad = true

@@ -221,3 +221,59 @@ func TestTallySlowCountsRoundTrip(t *testing.T) {
 	bad = append(bad[:len(bad)-len(data)], data...)
 	require.NoError(t, unmarshalRecord(bad, &tallyRecord{}))
 }
+
+// TestSharedAddress: an office NAT's Monday-morning typos (40 in an hour,
+// one or two per employee, among hundreds of successful logins) raise
+// nothing and block nobody; an attacker hammering one account from
+// behind it is still reported (not blocked: that would lock out the
+// office); an attacker who logs in to three accounts of his own between
+// guesses does not pass for an office.
+func TestSharedAddress(t *testing.T) {
+	const nat = "192.0.2.1"
+	morning := every(t0.Add(time.Hour), 90*time.Second, time.Hour, func(i int, at time.Time) []Observation {
+		u := fmt.Sprintf("late%02d", i)
+		return []Observation{fail(at, nat, u), success(at.Add(20*time.Second), nat, u)}
+	})
+	for _, tc := range []struct {
+		name    string
+		obs     []Observation
+		want    []string
+		blocked string
+	}{
+		{"typos of a Monday morning", merge(busyNAT(nat, 3, 3*time.Hour), morning,
+			every(t0.Add(70*time.Minute), 20*time.Second, 10*time.Minute, func(i int, at time.Time) []Observation {
+				return []Observation{fail(at, nat, fmt.Sprintf("rush%02d", i))}
+			})), nil, ""},
+		{"an attack on one account from behind it", merge(busyNAT(nat, 3, 3*time.Hour), morning,
+			every(t0.Add(2*time.Hour), 20*time.Second, 10*time.Minute, func(i int, at time.Time) []Observation {
+				return []Observation{fail(at, nat, "admin")}
+			})), []string{"brute_force/firing"}, ""},
+		{"an attacker with three accounts of his own", every(t0, 20*time.Second, 10*time.Minute, func(i int, at time.Time) []Observation {
+			return []Observation{fail(at, "198.51.100.5", fmt.Sprintf("victim%d", i)),
+				success(at.Add(time.Second), "198.51.100.5", fmt.Sprintf("mine%d", i%3))}
+		}), []string{"brute_force/firing"}, "198.51.100.5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRunner(t, Defaults())
+			got := feedSpan(r, tc.obs)
+			var kinds []string
+			for _, a := range got {
+				if a.Type != TypeAccountCompromise || tc.want != nil {
+					kinds = append(kinds, a.Type+"/"+a.Status)
+				}
+				require.NotEqual(t, TypeAccountCompromise, a.Type, "no employee is reported compromised: %s", a.Summary)
+			}
+			require.Equal(t, tc.want, slices.Compact(kinds))
+			for k := range r.state {
+				if !strings.HasPrefix(k, prefixBlock) {
+					continue
+				}
+				e, err := DecodeBlock(r.state[k])
+				require.NoError(t, err)
+				if e.Offences > 0 {
+					require.Equal(t, tc.blocked, e.IP, "only the attacker's own address is blocked")
+				}
+			}
+		})
+	}
+}
