@@ -221,17 +221,15 @@ func (p *plan) slowBrute(t *tallyEntry, k int32, o *Observation) (Alert, bool) {
 }
 
 // encodeSlow writes the long-window counts of the tally's addresses after
-// the lists: a tally written before them ends there and reads as empty
-// counts (a trailer rather than a new format version of every record).
+// the lists, in a record of kind kindTally2; a tally of the older kind
+// (kindTally) has none and reads as empty counts. A new kind rather than
+// a new format version of every record.
 func (x *tallyRecord) encodeSlow(w *enc) {
 	n := 0
 	for i := range x.IPs {
 		if x.IPs[i].Slow.Len > 0 {
 			n++
 		}
-	}
-	if n == 0 {
-		return
 	}
 	w.uvarint(uint64(n))
 	for i := range x.IPs {
@@ -253,7 +251,7 @@ func (x *tallyRecord) encodeSlow(w *enc) {
 }
 
 func (x *tallyRecord) decodeSlow(r *dec) {
-	if len(r.s) == 0 || r.bad {
+	if r.kind == kindTally || r.bad {
 		return
 	}
 	n := r.count(28)

@@ -46,7 +46,7 @@ type tallyRecord struct {
 	Users []tallyEntry
 }
 
-func (*tallyRecord) kind() byte { return kindTally }
+func (*tallyRecord) kind() byte { return kindTally2 }
 
 // TallyKey is the state key of a function's failure tally.
 func TallyKey(function string) string { return prefixTally + function }
