@@ -78,6 +78,15 @@ func (s *slowCounts) add(t, bl int64, fail bool, user uint64) {
 	}
 }
 
+// excused reports whether the address's successes explain its failures:
+// under ratio of its logins failed, and the successes those of many users
+// (sharedMinUsers). An attacker who logs in to an account of his own
+// between guesses lowers his ratio but not the users behind it.
+func (s *slowCounts) excused(ratio float64) bool {
+	f, succ := s.sum()
+	return float64(f) < ratio*float64(f+succ) && bits.OnesCount64(s.SUsers) >= sharedMinUsers
+}
+
 // sharedMinUsers is how many distinct users must log in from an address
 // for it to count as shared: an attacker would need as many accounts of
 // his own, logging in between his guesses, to pass for an office.
@@ -182,7 +191,7 @@ func (p *plan) slowBrute(t *tallyEntry, k int32, o *Observation) (Alert, bool) {
 		return Alert{}, false
 	}
 	f, succ := s.sum()
-	if f < th.SlowBruteFailures || float64(f) < th.SlowBruteRatio*float64(f+succ) || s.spread() < slowBuckets-1 {
+	if f < th.SlowBruteFailures || s.spread() < slowBuckets-1 || s.excused(th.SlowBruteRatio) {
 		return Alert{}, false
 	}
 	s.Alerted = at
@@ -211,6 +220,9 @@ func (p *plan) slowBrute(t *tallyEntry, k int32, o *Observation) (Alert, bool) {
 	a.Summary = fmt.Sprintf("%d failed and %d successful logins from %s in %s (%.0f %% failed, about %d user(s)): "+
 		"a slow brute force under every short window; threshold %d failures and %.0f %% failed in %s",
 		f, succ, name, fmtSpan(at-from), ratio*100, s.users(), th.SlowBruteFailures, th.SlowBruteRatio*100, th.SlowBruteWindow)
+	if ratio < th.SlowBruteRatio {
+		a.Summary += fmt.Sprintf("; its successes are of %d account(s) at most, not a shared address's", bits.OnesCount64(s.SUsers))
+	}
 	a.Value, a.Baseline, a.Unit, a.Samples = float64(f), float64(th.SlowBruteFailures), "failures", f+succ
 	a.Rule, a.Window = RuleSlowBrute, fmtSpan(at-from)
 	a.Expected, a.Observed = th.SlowBruteRatio*100, ratio*100

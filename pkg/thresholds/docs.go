@@ -56,7 +56,7 @@ var descriptions = map[string]string{
 	"compromise_window":     "how long after a crossed failure threshold a success is an account compromise",
 	"slow_brute_failures":   "failed logins from one IP within slow_brute_window (spread over 3/4 of it) for a slow brute force (brute_force, rule slow_window; blocks)",
 	"slow_brute_window":     "long window of the slow brute force (4m-24h), counted in four buckets per address in the tally",
-	"slow_brute_fail_ratio": "share of that address's logins in the window that must have failed (0-1]: a busy NAT mostly succeeds",
+	"slow_brute_fail_ratio": "below this share of failed logins (0-1] an address whose successes are of 10+ users is a shared one (a NAT), not a slow brute force",
 	"authz_resources":       "distinct resources denied (seclog authz_fail) to one IP within authz_window for authz_enumeration (2-256; at least 4 per distinct user)",
 	"authz_window":          "sliding window of authz_resources (at most 24h)",
 	"block_base":            "first block of an offending IP; doubles per repeat offence",
