@@ -43,6 +43,7 @@ type slowCounts struct {
 	// Alerted is the latest failure of the alerted episode: one alert per
 	// episode, which lasts while failures keep coming within the window.
 	Alerted int64
+	Fired   int64 // the failure that raised the episode's alert
 }
 
 // add counts one attempt at t (ms) with buckets of length bl.
@@ -194,7 +195,7 @@ func (p *plan) slowBrute(t *tallyEntry, k int32, o *Observation) (Alert, bool) {
 	if f < th.SlowBruteFailures || s.spread() < slowBuckets-1 || s.excused(th.SlowBruteRatio) {
 		return Alert{}, false
 	}
-	s.Alerted = at
+	s.Alerted, s.Fired = at, at
 	from := (s.B - slowBuckets + 1) * s.Len
 	// The users and request ids: the attempts the tally kept and the batch's.
 	hits := p.hits[:0]
@@ -259,6 +260,27 @@ func (x *tallyRecord) encodeSlow(w *enc) {
 		w.b = binary.LittleEndian.AppendUint64(w.b, s.Users)
 		w.b = binary.LittleEndian.AppendUint64(w.b, s.SUsers)
 		w.int(s.Alerted)
+		w.int(s.Fired)
+	}
+}
+
+// recoverSlowFired finds, when the stored tally had applied the batch
+// already (a retry of the records whose write conflicted), the slow alerts
+// the batch raised then: their failure is in the batch. The alert went out
+// with that tally write; the block record retried now still blocks.
+func (p *plan) recoverSlowFired(rec *tallyRecord) {
+	idx := indexEntries(rec.IPs)
+	for k := range p.ips {
+		i := lookup(idx, p.ips[k].fp)
+		if i < 0 || rec.IPs[i].Slow.Fired == 0 {
+			continue
+		}
+		fired := rec.IPs[i].Slow.Fired
+		p.ipEvents(int32(k), func(o *Observation, _ string) {
+			if o.Event.Kind == logline.KindAuthFailure && ms(o.Time) == fired {
+				p.ips[k].slowFired = fired
+			}
+		})
 	}
 }
 
@@ -266,7 +288,7 @@ func (x *tallyRecord) decodeSlow(r *dec) {
 	if r.kind == kindTally || r.bad {
 		return
 	}
-	n := r.count(28)
+	n := r.count(29)
 	for range n {
 		i := r.uvarint()
 		if i >= uint64(len(x.IPs)) {
@@ -290,7 +312,7 @@ func (x *tallyRecord) decodeSlow(r *dec) {
 		s.Users = binary.LittleEndian.Uint64([]byte(r.s[:8]))
 		s.SUsers = binary.LittleEndian.Uint64([]byte(r.s[8:16]))
 		r.s = r.s[16:]
-		s.Alerted = r.int()
+		s.Alerted, s.Fired = r.int(), r.int()
 		if s.Len <= 0 {
 			r.bad = true
 			return

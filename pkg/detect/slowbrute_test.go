@@ -230,3 +230,42 @@ func TestTallySlowCountsRoundTrip(t *testing.T) {
 	require.Equal(t, old.IPs[0].N, got.IPs[0].N)
 	require.Error(t, unmarshalRecord(data[:len(data)-1], &tallyRecord{}), "the new kind always has its counts")
 }
+
+// TestSlowBlockSurvivesARetry: the block record's write conflicts in the
+// batch that raised the slow alert (the tally's won); the retry of the
+// batch (every record remembers the batches it applied) still blocks the
+// address, and the alert is not sent twice.
+func TestSlowBlockSurvivesARetry(t *testing.T) {
+	const attacker = "198.51.100.77"
+	r := newRunner(t, Defaults())
+	key := BlockKey(mustAddr(attacker))
+	for i := range 200 {
+		obs := []Observation{fail(t0.Add(time.Duration(i)*90*time.Second), attacker, "admin")}
+		in := Input{BatchID: fmt.Sprintf("b%d", i), Function: "login", LogGroup: "/aws/lambda/login", Thresholds: Defaults(), Observations: obs}
+		res, err := EvaluateWith(in, r.read)
+		require.NoError(t, err)
+		fired := false
+		for _, u := range res.Updates {
+			fired = fired || len(u.Alerts) > 0
+			if !fired || u.Key != key {
+				r.state[u.Key] = u.Data
+			}
+		}
+		if !fired {
+			continue
+		}
+		before, err := DecodeBlock(r.state[key])
+		require.NoError(t, err)
+		require.Zero(t, before.Offences, "the block write was lost")
+		res, err = EvaluateWith(in, r.read)
+		require.NoError(t, err)
+		require.Len(t, res.Updates, 1)
+		require.Empty(t, res.Updates[0].Alerts)
+		e, err := DecodeBlock(res.Updates[0].Data)
+		require.NoError(t, err)
+		require.Equal(t, 1, e.Offences)
+		require.Contains(t, e.Reason, "slow brute force")
+		return
+	}
+	t.Fatal("the slow rule never fired")
+}

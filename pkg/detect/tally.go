@@ -145,6 +145,8 @@ func (p *plan) loadTally(data []byte) {
 	p.tallySeen = rec.seen(p.in.BatchID)
 	if !p.tallySeen {
 		p.applyTally(&rec)
+	} else {
+		p.recoverSlowFired(&rec)
 	}
 	p.tally = rec
 	p.pickExact()
