@@ -64,7 +64,7 @@ func (g *gen) attack(inc Incident) []line {
 			lines = g.add(lines, at, g.loginLine(at, false, inc.User, fmt.Sprintf("203.0.113.%d", 10+i%12)))
 		}
 	default:
-		return nil
+		return g.attackV2(inc) // authv2.go
 	}
 	if inc.Succeed {
 		ip := inc.IP

@@ -39,7 +39,7 @@ var (
 // Scenarios returns every scenario, quiet ones first, then the detection
 // v2 ones.
 func Scenarios() []Scenario {
-	return append(scenariosV1(), ScenariosV2()...)
+	return append(append(scenariosV1(), ScenariosV2()...), ScenariosAuthV2()...)
 }
 
 func scenariosV1() []Scenario {

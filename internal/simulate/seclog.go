@@ -28,6 +28,9 @@ type SecLogApp struct {
 	FailRate      float64  // share of logins that fail first (typos), then succeed
 	AuthzFailRate float64  // share of logins followed by a request for a resource that is denied
 	ForgedXFF     float64  // share of clients that send their own X-Forwarded-For
+	// NATShare of the requests come from one office address (many members
+	// behind it, each denied now and then like everyone else).
+	NATShare float64
 }
 
 // secLogApps generates the batches of every SecLogApp. Each app draws from
@@ -89,6 +92,9 @@ func (g *gen) secLogLines(app SecLogApp) []line {
 			at := t.Add(time.Duration(g.rng.Int64N(int64(time.Minute))))
 			u := g.rng.IntN(max(app.Population, 1))
 			user, ip := fmt.Sprintf("member%05d@shop.example", u), fmt.Sprintf("198.19.%d.%d", u/250%250, u%250+1)
+			if app.NATShare > 0 && g.rng.Float64() < app.NATShare {
+				ip = "192.0.2.20"
+			}
 			xff := ip // the load balancer's hop
 			if g.rng.Float64() < app.ForgedXFF {
 				xff = fmt.Sprintf("10.%d.%d.%d, %s", g.rng.IntN(256), g.rng.IntN(256), g.rng.IntN(256), ip)
@@ -107,6 +113,7 @@ func (g *gen) secLogLines(app SecLogApp) []line {
 			}
 		}
 	}
+	g.secLogScans(app, sec, request) // authv2.go
 	return lines
 }
 

@@ -22,6 +22,9 @@ const (
 	TypeCredentialStuffing = "credential_stuffing"
 	TypeAccountCompromise  = "account_compromise"
 	TypeSurge              = "invocation_surge"
+	// TypeAuthzEnumeration: one address denied on many distinct resources
+	// (seclog authz_fail): IDOR or enumeration scanning (authz.go).
+	TypeAuthzEnumeration = "authz_enumeration"
 )
 
 // Severities, in increasing order.

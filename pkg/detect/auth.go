@@ -93,11 +93,12 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 	}
 	failed := len(seedF) > 0
 	p.failUsersOK = false
+	shared := p.sharedIP(t.ent) // slowbrute.go: an office NAT's typos are no brute force
 	p.ipEvents(t.ent, func(o *Observation, user string) {
 		t := ms(o.Time)
 		if o.Event.Kind == logline.KindAuthSuccess {
 			rec.Succ = push(rec.Succ, authHit{T: t, E: user}, maxSuccRing)
-			if a, ok := p.ipCompromise(&rec, o, user); ok {
+			if a, ok := p.ipCompromise(&rec, o, user, shared); ok {
 				alerts = append(alerts, a)
 			}
 			return
@@ -108,7 +109,7 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 		if p.failUsersOK && user != "" {
 			p.failUsers[user] = struct{}{}
 		}
-		if a, ok := p.ipBruteForce(&rec, o); ok {
+		if a, ok := p.ipBruteForce(&rec, o, shared); ok {
 			alerts = append(alerts, a)
 		}
 		if a, ok := p.stuffing(&rec, o); ok {
@@ -126,8 +127,11 @@ func (p *plan) applyIP(t target, data []byte) (Update, bool) {
 
 // ipBruteForce: BruteForceFailures failures from one address within
 // BruteForceWindow. One alert per episode: an episode lasts while failures
-// keep coming within the window of each other.
-func (p *plan) ipBruteForce(rec *ipRecord, o *Observation) (Alert, bool) {
+// keep coming within the window of each other. From a shared address (an
+// office NAT: slowbrute.go) the failures must also bunch on one user, at
+// least half the threshold: a Monday morning's typos are one or two per
+// employee, an attack from behind the NAT hammers its target.
+func (p *plan) ipBruteForce(rec *ipRecord, o *Observation, shared bool) (Alert, bool) {
 	th, t := &p.in.Thresholds, ms(o.Time)
 	from := t - th.BruteForceWindow.Milliseconds()
 	if rec.BFLast > 0 && rec.BFLast >= from {
@@ -138,8 +142,11 @@ func (p *plan) ipBruteForce(rec *ipRecord, o *Observation) (Alert, bool) {
 		return Alert{}, false
 	}
 	hits := p.since(rec.Fails, from)
-	rec.BFLast, rec.Crossed, rec.Comp = t, t, nil
 	users := p.countBy(hits)
+	if shared && (len(users) == 0 || users[0].Count < max(3, (th.BruteForceFailures+1)/2)) {
+		return Alert{}, false
+	}
+	rec.BFLast, rec.Crossed, rec.Comp = t, t, nil
 	a := newAlert(p.in, TypeBruteForce, SeverityWarning, o, "ip:"+rec.IP)
 	a.IP, a.TopUsers = rec.IP, top(users, 5)
 	if len(users) == 1 {
@@ -147,6 +154,9 @@ func (p *plan) ipBruteForce(rec *ipRecord, o *Observation) (Alert, bool) {
 	}
 	a.Summary = fmt.Sprintf("%d failed logins from %s in %s (%s), threshold %d in %s",
 		len(hits), rec.IP, fmtSpan(t-hits[0].T), describeUsers(users), th.BruteForceFailures, th.BruteForceWindow)
+	if shared {
+		a.Summary += "; a shared address (mostly successful logins of many users): not blocked"
+	}
 	a.Value, a.Baseline, a.Unit, a.Samples = float64(len(hits)), float64(th.BruteForceFailures), "failures", len(hits)
 	a.WindowStart, a.RequestIDs = fromMs(hits[0].T), requestIDs(hits)
 	return a, true
@@ -196,8 +206,10 @@ func (p *plan) stuffing(rec *ipRecord, o *Observation) (Alert, bool) {
 // ipCompromise: a success from an address that crossed a failure threshold
 // within CompromiseWindow is evidence when the user was one it attacked, or
 // when the address mostly fails (an attacker's address). A shared NAT that
-// mostly succeeds proves nothing about the users behind it.
-func (p *plan) ipCompromise(rec *ipRecord, o *Observation, user string) (Alert, bool) {
+// mostly succeeds proves nothing about the users behind it; from a shared
+// address (slowbrute.go) the user must be one the attack hammered, not an
+// employee who mistyped once or twice that morning.
+func (p *plan) ipCompromise(rec *ipRecord, o *Observation, user string, shared bool) (Alert, bool) {
 	th, t := &p.in.Thresholds, ms(o.Time)
 	if rec.Crossed == 0 || t-rec.Crossed > th.CompromiseWindow.Milliseconds() || user == "" ||
 		slices.Contains(rec.Comp, user) {
@@ -206,6 +218,9 @@ func (p *plan) ipCompromise(rec *ipRecord, o *Observation, user string) (Alert, 
 	from := rec.Crossed - th.CompromiseWindow.Milliseconds()
 	fails := p.since(rec.Fails, from)
 	targeted := slices.ContainsFunc(fails, func(h authHit) bool { return h.E == user })
+	if shared && countOf(fails, user) < max(3, (th.BruteForceFailures+1)/2) {
+		return Alert{}, false
+	}
 	if !targeted && 4*countSince(rec.Succ, from) > len(fails) {
 		return Alert{}, false
 	}

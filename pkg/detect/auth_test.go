@@ -51,11 +51,16 @@ func TestBruteForceFromOneIP(t *testing.T) {
 	require.Equal(t, again[9].Time.Add(8*time.Hour), entry.Until)
 }
 
-func TestSlowFailuresStayQuiet(t *testing.T) {
+// One failure every 2 minutes is 5 per short window: no short-window rule
+// fires; the long window (slowbrute.go) does, once, and nothing else.
+func TestSlowFailuresEscapeTheShortWindows(t *testing.T) {
 	r := newRunner(t, Defaults())
-	for i := range 100 { // one failure every 2 minutes: 5 per window
-		require.Empty(t, r.feed("fn", []Observation{fail(t0.Add(time.Duration(i)*2*time.Minute), "198.51.100.8", "amy")}))
+	var got []Alert
+	for i := range 100 {
+		got = append(got, r.feed("fn", []Observation{fail(t0.Add(time.Duration(i)*2*time.Minute), "198.51.100.8", "amy")})...)
 	}
+	require.Len(t, got, 1)
+	require.Equal(t, RuleSlowBrute, got[0].Rule)
 }
 
 func TestCredentialStuffing(t *testing.T) {

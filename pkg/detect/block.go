@@ -69,18 +69,11 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	rec.IP = ip
 	th := &p.in.Thresholds
 	win := th.BruteForceWindow.Milliseconds()
-	count := func(t int64) {
-		if t < rec.Until {
-			return // already blocked: its own rejections are not new evidence (Charon#939)
-		}
-		rec.Fails = append(rec.Fails, t)
-		if n := len(rec.Fails) - th.BruteForceFailures; n > 0 {
-			rec.Fails = rec.Fails[n:]
-		}
-		if len(rec.Fails) < th.BruteForceFailures || t-rec.Fails[0] > win {
-			return
-		}
-		span := t - rec.Fails[0]
+	// A shared address (an office NAT, slowbrute.go) is never blocked:
+	// that would lock out everyone behind it (fail2ban#779, #4199).
+	shared := p.sharedIP(t.ent)
+	// block starts a block at t, doubled per previous offence.
+	block := func(t int64, why string) {
 		rec.Offences++
 		d := th.BlockBase
 		for i := 1; i < rec.Offences && d < th.BlockMax; i++ {
@@ -89,8 +82,20 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 		d = min(d, th.BlockMax)
 		rec.Until, rec.LastAlert, rec.Fails = t+d.Milliseconds(), t, nil
 		rec.Function = p.in.Function
-		rec.Reason = fmt.Sprintf("%d failed logins in %s on %s (offence %d, blocked %s)",
-			th.BruteForceFailures, fmtSpan(span), p.in.Function, rec.Offences, d)
+		rec.Reason = fmt.Sprintf("%s on %s (offence %d, blocked %s)", why, p.in.Function, rec.Offences, d)
+	}
+	count := func(t int64) {
+		if t < rec.Until {
+			return // already blocked: its own rejections are not new evidence (Charon#939)
+		}
+		rec.Fails = append(rec.Fails, t)
+		if n := len(rec.Fails) - th.BruteForceFailures; n > 0 {
+			rec.Fails = rec.Fails[n:]
+		}
+		if len(rec.Fails) < th.BruteForceFailures || t-rec.Fails[0] > win || shared {
+			return
+		}
+		block(t, fmt.Sprintf("%d failed logins in %s", th.BruteForceFailures, fmtSpan(t-rec.Fails[0])))
 	}
 	// Failures the tally kept before the address had a record written.
 	seedF, _ := p.seed(true, t.ent, max(lastFail(rec.Fails), rec.LastAlert))
@@ -102,6 +107,11 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 			count(ms(o.Time))
 		}
 	})
+	// The slow rule fired on this address (slowbrute.go): the same block,
+	// unless the short window blocked it already.
+	if at := p.ips[t.ent].slowFired; at > 0 && at >= rec.Until {
+		block(at, fmt.Sprintf("slow brute force: %d+ failed logins in %s", th.SlowBruteFailures, th.SlowBruteWindow))
+	}
 	rec.remember(p.in.BatchID)
 	// Keep the entry a BlockMax past its block so a relapse is recognised
 	// as a repeat offence; an address never blocked goes with its window.

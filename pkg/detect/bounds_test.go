@@ -39,6 +39,9 @@ func TestRecordsStayBounded(t *testing.T) {
 			s := fail(at, "192.0.2.77", longUser+fmt.Sprint(b*100+i))
 			s.Event.RequestID = hostile(i, 's')
 			obs = append(obs, s)
+			// Denied resources: 2 KB of attacker text each, from many addresses.
+			obs = append(obs, denied(at, fmt.Sprintf("198.18.%d.%d", b, i), longUser, hostile(i, 'z')),
+				denied(at, "198.51.100.7", longUser, hostile(b*100+i, 'z')))
 			rep := report(at, 100+float64(i%7), hostile(i, 'p'))
 			obs = append(obs, rep)
 			if i%10 == 0 {
@@ -58,7 +61,8 @@ func TestRecordsStayBounded(t *testing.T) {
 		require.Less(t, len(v), maxRecordBytes, "record %.80s", k)
 		require.LessOrEqual(t, len(k), 256, "key %.80s", k)
 	}
-	require.Len(t, largest, 5, "every record type was exercised: %v", largest)
+	require.Len(t, largest, 6, "every record type was exercised: %v", largest)
+	require.LessOrEqual(t, largest[prefixAuthz], budgetAuthz)
 	require.LessOrEqual(t, largest[prefixTally], budgetTally)
 	require.LessOrEqual(t, largest[prefixFunction], budgetFunction)
 	require.LessOrEqual(t, largest[prefixIP], budgetIP)

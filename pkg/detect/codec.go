@@ -34,7 +34,9 @@ const (
 	kindIP       = 'i'
 	kindUser     = 'u'
 	kindBlock    = 'b'
-	kindTally    = 't'
+	kindTally    = 't' // before the slow brute force: read, no longer written
+	kindTally2   = 'T' // the tally with its long-window counts (slowbrute.go)
+	kindAuthz    = 'z'
 )
 
 var errCorrupt = errors.New("truncated or malformed record")
@@ -98,6 +100,8 @@ type dec struct {
 	extra int
 	// ver is the record's format version (formatV1 or formatV2).
 	ver byte
+	// kind is the record kind read (a record may read an older kind).
+	kind byte
 }
 
 func (r *dec) byte() byte {
@@ -236,7 +240,8 @@ func unmarshalRecordCap(data []byte, v record, extra int) error {
 		return fmt.Errorf("unknown record format %d", data[0])
 	}
 	r := dec{s: string(data[1:]), extra: min(max(extra, 0), 1024), ver: data[0]}
-	if r.byte() != v.kind() {
+	r.kind = r.byte()
+	if r.kind != v.kind() && !(r.kind == kindTally && v.kind() == kindTally2) {
 		return fmt.Errorf("not a %c record", v.kind())
 	}
 	v.decode(&r)

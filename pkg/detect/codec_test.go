@@ -45,9 +45,10 @@ func sampleRecords() []record {
 			LastAlert: 1718645035000, Function: "login"},
 		&tallyRecord{header: hdr,
 			IPs: []tallyEntry{{FP: 1<<63 + 5, N: 3, Last: 1718645035000, Fails: []authHit{{T: 1718645034000, E: "bob"}},
-				Succ: []authHit{{T: 1718645035000}}}, {FP: 7, N: 12, Last: 9, Promoted: true}},
+				Succ: []authHit{{T: 1718645035000}}}, {FP: 7, N: 12, Last: 9, Promoted: true,
+				Slow: slowCounts{Len: 1800000, B: 954802, F: [4]int32{3, 0, 9, 1}, S: [4]int32{0, 2, 0, 0}, Users: 5, SUsers: 1 << 63, Alerted: 9}}},
 			Users: []tallyEntry{{FP: 9, N: 1, Last: 2, Fails: []authHit{{T: 2, E: "2001:db8::/64"}}}}},
-		&fnRecord{}, &ipRecord{}, &userRecord{}, &blockRecord{}, &tallyRecord{},
+		&fnRecord{}, &ipRecord{}, &userRecord{}, &blockRecord{}, &tallyRecord{}, &authzRecord{},
 	}
 }
 
@@ -61,6 +62,8 @@ func newOf(r record) record {
 		return &userRecord{}
 	case *tallyRecord:
 		return &tallyRecord{}
+	case *authzRecord:
+		return &authzRecord{}
 	}
 	return &blockRecord{}
 }
@@ -179,6 +182,8 @@ func recordFor(key string) record {
 		return &userRecord{}
 	case strings.HasPrefix(key, prefixTally):
 		return &tallyRecord{}
+	case strings.HasPrefix(key, prefixAuthz):
+		return &authzRecord{}
 	}
 	return &blockRecord{}
 }

@@ -44,6 +44,7 @@ const (
 	prefixUser     = "user#"  // user#<function>#<hash of user>: failures across IPs
 	prefixBlock    = "block#" // block#<ip or v6 /64>: blocklist entry, all functions
 	// tally#<function>: failures of every address and user (tally.go)
+	// authz#<function>: resources denied per address (authz.go)
 )
 
 // PrefixBlock is the key prefix of blocklist entries (for `logwarden blocklist`).
@@ -222,6 +223,8 @@ func (p *plan) evaluate(t target, data []byte) (Update, bool) {
 		return p.applyBlock(t, data)
 	case kindTally:
 		return p.applyTallyRecord(t.key)
+	case kindAuthz:
+		return p.applyAuthz(t.key, data)
 	}
 	return Update{}, false
 }
@@ -248,7 +251,9 @@ func isPerf(k logline.Kind) bool {
 	return k == logline.KindReport || k == logline.KindTimeout || k == logline.KindCrash
 }
 
-// isAuth reports whether an event feeds the authentication records.
+// isAuth reports whether an event feeds the authentication records. A
+// seclog authz_fail is of KindAuthFailure too but never gets here: newPlan
+// sends it to the authz detector first.
 func isAuth(k logline.Kind) bool { return k == logline.KindAuthFailure || k == logline.KindAuthSuccess }
 
 // ms converts a time to epoch milliseconds (the resolution of log events).

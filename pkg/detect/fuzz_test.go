@@ -17,7 +17,7 @@ func FuzzRecordDecode(f *testing.F) {
 	f.Add([]byte{formatV1, kindIP, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	th := Defaults()
 	obs := []Observation{report(t0, 120, "r1"), fail(t0.Add(time.Second), "203.0.113.9", "bob"),
-		success(t0.Add(2*time.Second), "203.0.113.9", "bob")}
+		success(t0.Add(2*time.Second), "203.0.113.9", "bob"), denied(t0.Add(3*time.Second), "203.0.113.9", "bob", "GET /a")}
 	in := Input{BatchID: "fuzz", Function: "fn", LogGroup: "/aws/lambda/fn", Thresholds: th, Observations: obs}
 	keys := Keys(in)
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -29,7 +29,10 @@ type plan struct {
 	tallied   bool // loadTally ran
 	tallySeen bool // the stored tally had applied this batch already
 	tallyNote string
-	keysOnly  bool // MoreKeys: only which entities are exact matters
+	// slowAlerts are the slow brute-force alerts applyTally raised; they
+	// go out with the tally's write.
+	slowAlerts []Alert
+	keysOnly   bool // MoreKeys: only which entities are exact matters
 	// Scratch of the auth detectors (valid until their next call).
 	hits     []authHit
 	counts   []Count
@@ -37,6 +40,11 @@ type plan struct {
 	// failUsers backs ringUsers for the IP record being evaluated.
 	failUsers   map[string]struct{}
 	failUsersOK bool
+	// authz are the batch's seclog authz_fail denials by culprit
+	// addresses (authz.go), with the authz detector's scratch.
+	authz      []authzObs
+	authzRes   map[uint64]struct{}
+	authzUsers map[uint64]struct{}
 }
 
 // authObs is an auth observation with its counting entities (indexes into
@@ -56,6 +64,7 @@ type entity struct {
 	fp          uint64 // identity in the tally
 	tally       int32  // index of its tally entry, -1 for none
 	exact       bool   // written to its own records this batch
+	slowFired   int64  // IPs: time the slow brute-force rule fired this batch (0: did not)
 	fails       int
 	events      int
 	first, last int32
@@ -85,6 +94,11 @@ func newPlan(in Input) *plan {
 		switch {
 		case isPerf(o.Event.Kind):
 			p.hasPerf = true
+		case o.Event.AuthzDenied():
+			// A denied resource is not a failed password: authz.go only.
+			if culprit(o.Event.IP) && !p.allowed(o.Event.IP) {
+				p.authz = append(p.authz, authzObs{o: o, ip: entityIP(o.Event.IP)})
+			}
 		case isAuth(o.Event.Kind):
 			if p.allowed(o.Event.IP) {
 				continue // own NAT, health checkers: never counted, never alerted
@@ -174,6 +188,9 @@ func (p *plan) plan() {
 	}
 	if p.hasAuth {
 		p.targets = append(p.targets, target{kind: kindTally, ent: -1, key: prefixTally + fn})
+	}
+	if len(p.authz) > 0 {
+		p.targets = append(p.targets, target{kind: kindAuthz, ent: -1, key: prefixAuthz + fn})
 	}
 }
 

@@ -233,6 +233,7 @@ func (x *tallyRecord) encode(w *enc) {
 			w.hits(e.Succ)
 		}
 	}
+	x.encodeSlow(w)
 }
 
 func (x *tallyRecord) decode(r *dec) {
@@ -258,4 +259,5 @@ func (x *tallyRecord) decode(r *dec) {
 			e.Succ = r.hits()
 		}
 	}
+	x.decodeSlow(r)
 }

@@ -30,12 +30,13 @@ const (
 
 // tallyEntry is one address or user in the tally.
 type tallyEntry struct {
-	FP       uint64    // hash of the entity's identity
-	N        int       // failures counted in the window (never capped)
-	Last     int64     // latest event
-	Promoted bool      // has (or gets) its own exact records
-	Fails    []authHit // newest attempts not in an exact record (E: the other entity)
-	Succ     []authHit // addresses only: newest successes, for the shared-NAT check
+	FP       uint64     // hash of the entity's identity
+	N        int        // failures counted in the window (never capped)
+	Last     int64      // latest event
+	Promoted bool       // has (or gets) its own exact records
+	Fails    []authHit  // newest attempts not in an exact record (E: the other entity)
+	Succ     []authHit  // addresses only: newest successes, for the shared-NAT check
+	Slow     slowCounts // addresses only: the long window of the slow brute force (slowbrute.go)
 }
 
 // tallyRecord is tally#<function>.
@@ -45,7 +46,7 @@ type tallyRecord struct {
 	Users []tallyEntry
 }
 
-func (*tallyRecord) kind() byte { return kindTally }
+func (*tallyRecord) kind() byte { return kindTally2 }
 
 // TallyKey is the state key of a function's failure tally.
 func TallyKey(function string) string { return prefixTally + function }
@@ -94,6 +95,15 @@ func tallyWindow(th *Thresholds) int64 {
 	return maxDur(th.BruteForceWindow, th.StuffingWindow, th.DistributedWindow).Milliseconds()
 }
 
+// idleWindow is how long an entry stays without events: an address's for
+// the slow brute force's long window too.
+func idleWindow(th *Thresholds, ip bool) int64 {
+	if ip {
+		return max(tallyWindow(th), th.SlowBruteWindow.Milliseconds())
+	}
+	return tallyWindow(th)
+}
+
 func indexEntries(es []tallyEntry) map[uint64]int {
 	idx := make(map[uint64]int, len(es))
 	for i := range es {
@@ -135,6 +145,8 @@ func (p *plan) loadTally(data []byte) {
 	p.tallySeen = rec.seen(p.in.BatchID)
 	if !p.tallySeen {
 		p.applyTally(&rec)
+	} else {
+		p.recoverSlowFired(&rec)
 	}
 	p.tally = rec
 	p.pickExact()
@@ -147,8 +159,8 @@ func (p *plan) applyTally(rec *tallyRecord) {
 	for _, a := range p.auth {
 		latest = max(latest, ms(a.o.Time))
 	}
-	from := latest - tallyWindow(th)
 	for _, ip := range []bool{true, false} {
+		from := latest - idleWindow(th, ip)
 		list := rec.entries(ip)
 		// Entities idle for a whole window start again from nothing; a
 		// promoted one stays while a success could still be a compromise.
@@ -178,6 +190,11 @@ func (p *plan) applyTally(rec *tallyRecord) {
 			p.eachEvent(ip, int32(k), func(o *Observation, other string) {
 				t.Last = max(t.Last, ms(o.Time))
 			})
+			if ip {
+				if a, ok := p.countSlow(t, int32(k)); ok {
+					p.slowAlerts = append(p.slowAlerts, a)
+				}
+			}
 		}
 	}
 }
@@ -203,7 +220,17 @@ func (p *plan) pickExact() {
 			}
 		}
 		if len(picked) > maxEntities {
-			slices.SortStableFunc(picked, func(a, b int32) int { return ents[b].fails - ents[a].fails })
+			// An address the slow rule just caught comes first: its block
+			// record must be written with the alert.
+			slices.SortStableFunc(picked, func(a, b int32) int {
+				if sa, sb := ents[a].slowFired > 0, ents[b].slowFired > 0; sa != sb {
+					if sa {
+						return -1
+					}
+					return 1
+				}
+				return ents[b].fails - ents[a].fails
+			})
 			picked = picked[:maxEntities]
 			slices.Sort(picked)
 		}
@@ -299,7 +326,8 @@ func (p *plan) applyTallyRecord(key string) (Update, bool) {
 		out.IPs, out.Users = slices.Clone(rec.IPs), slices.Clone(rec.Users)
 		data = p.fit(&out, budgetTally)
 	}
-	return Update{Key: key, Data: data, Expires: fromMs(last + keepPromoted(&p.in.Thresholds)), Note: p.tallyNote}, true
+	keep := max(keepPromoted(&p.in.Thresholds), idleWindow(&p.in.Thresholds, true))
+	return Update{Key: key, Data: data, Expires: fromMs(last + keep), Note: p.tallyNote, Alerts: p.slowAlerts}, true
 }
 
 // shrink drops the waiting attempts of the entries not promoted, then the

@@ -56,10 +56,16 @@ type Thresholds struct {
 	StuffingMaxPerUser  int           `attr:"stuffing_max_per_user" unit:"failures"`
 	StuffingWindow      time.Duration `attr:"stuffing_window" unit:"duration"`
 	CompromiseWindow    time.Duration `attr:"compromise_window" unit:"duration"`
-	BlockBase           time.Duration `attr:"block_base" unit:"duration"`
-	BlockMax            time.Duration `attr:"block_max" unit:"duration"`
-	AllowCIDRs          []string      `attr:"allow_cidrs" unit:"CIDR list"`
-	TrustedProxies      []string      `attr:"trusted_proxies" unit:"CIDR list"`
+	// Slow brute force (a rule of brute_force) and authz_fail enumeration.
+	SlowBruteFailures int           `attr:"slow_brute_failures" unit:"failures"`
+	SlowBruteWindow   time.Duration `attr:"slow_brute_window" unit:"duration"`
+	SlowBruteRatio    float64       `attr:"slow_brute_fail_ratio" unit:"0-1"`
+	AuthzResources    int           `attr:"authz_resources" unit:"resources"`
+	AuthzWindow       time.Duration `attr:"authz_window" unit:"duration"`
+	BlockBase         time.Duration `attr:"block_base" unit:"duration"`
+	BlockMax          time.Duration `attr:"block_max" unit:"duration"`
+	AllowCIDRs        []string      `attr:"allow_cidrs" unit:"CIDR list"`
+	TrustedProxies    []string      `attr:"trusted_proxies" unit:"CIDR list"`
 
 	// Notification routing and lifecycle.
 	SlackChannel string                   `attr:"slack_channel" unit:"channel"`
@@ -87,7 +93,7 @@ const (
 var AlertTypes = []string{
 	TypeDuration, TypeColdStart, TypeMemory, TypeTimeout, TypeCrash,
 	TypeCost, TypeBruteForce, TypeCredentialStuffing, TypeAccountCompromise,
-	TypeSurge,
+	TypeSurge, TypeAuthzEnumeration,
 }
 
 // Defaults returns the built-in thresholds. Each number is chosen from what
@@ -168,6 +174,21 @@ func Defaults() Thresholds {
 		StuffingWindow:     15 * time.Minute,
 		// Elastic: success within 180 min after a credential attack.
 		CompromiseWindow: 3 * time.Hour,
+		// Slow brute force: CrowdSec's ssh-slow-bf leaks one try a minute
+		// and is blind below that; 30 failures in 2 h is one every 4
+		// minutes sustained, so a try every 1-2 minutes is caught within
+		// an hour or so. A busy NAT reaches 30 failures too, but fails at
+		// a few %: the rule needs three failures for every success.
+		SlowBruteFailures: 30,
+		SlowBruteWindow:   2 * time.Hour,
+		SlowBruteRatio:    0.75,
+		// authz_fail enumeration: a user who follows a stale link or a
+		// shared bookmark is denied a handful of resources; an IDOR scan
+		// walks ids by the hundred. 20 distinct resources in 10 minutes
+		// from one address is far from the first and caught within
+		// minutes of the second.
+		AuthzResources: 20,
+		AuthzWindow:    10 * time.Minute,
 		// CrowdSec bans 4 h by default; repeat offenders double (fail2ban
 		// bantime.increment), capped at fail2ban's one-week recidive ban.
 		BlockBase: 4 * time.Hour,
@@ -183,7 +204,7 @@ func Defaults() Thresholds {
 		Cooldown: map[string]time.Duration{
 			TypeDuration: 30 * time.Minute, TypeColdStart: time.Hour, TypeMemory: 24 * time.Hour,
 			TypeTimeout: 24 * time.Hour, TypeCrash: 48 * time.Hour, TypeCost: time.Hour,
-			TypeSurge:      time.Hour,
+			TypeSurge: time.Hour, TypeAuthzEnumeration: time.Hour,
 			TypeBruteForce: time.Hour, TypeCredentialStuffing: time.Hour, TypeAccountCompromise: 24 * time.Hour,
 		},
 		Renotify: 24 * time.Hour,
@@ -235,6 +256,7 @@ func (t Thresholds) sane() Thresholds {
 	fixI(&t.StuffingMaxPerUser, d.StuffingMaxPerUser, 1, 1<<20)
 	fixD(&t.StuffingWindow, d.StuffingWindow)
 	fixD(&t.CompromiseWindow, d.CompromiseWindow)
+	t.saneAuthV2(d)
 	fixD(&t.BlockBase, d.BlockBase)
 	fixD(&t.BlockMax, d.BlockMax)
 	t.saneV2(d)
@@ -302,4 +324,23 @@ func (t Thresholds) shiftRatio() float64 {
 
 func (t Thresholds) deployRatio() float64 {
 	return max(t.DeployRatio, t.DeployRatio*t.DurationRatio/Defaults().DurationRatio)
+}
+
+// saneAuthV2 is sane for the slow brute force and authz enumeration.
+func (t *Thresholds) saneAuthV2(d Thresholds) {
+	if t.SlowBruteFailures < 1 || t.SlowBruteFailures > 1<<20 {
+		t.SlowBruteFailures = d.SlowBruteFailures
+	}
+	if t.SlowBruteWindow < 4*time.Minute || t.SlowBruteWindow > 24*time.Hour {
+		t.SlowBruteWindow = d.SlowBruteWindow
+	}
+	if !(t.SlowBruteRatio > 0 && t.SlowBruteRatio <= 1) {
+		t.SlowBruteRatio = d.SlowBruteRatio
+	}
+	if t.AuthzResources < 2 || t.AuthzResources > maxAuthzHits {
+		t.AuthzResources = d.AuthzResources
+	}
+	if t.AuthzWindow <= 0 || t.AuthzWindow > 24*time.Hour {
+		t.AuthzWindow = d.AuthzWindow
+	}
 }

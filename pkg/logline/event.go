@@ -64,6 +64,9 @@ type Event struct {
 
 	// KindCrash and auth kinds: why (e.g. "Runtime.OutOfMemory", "invalid_password").
 	Reason string
+	// Resource is what an authorization failure was denied (a seclog
+	// authz_fail record's "resource", e.g. "GET /orders/17"); see AuthzDenied.
+	Resource string
 
 	// Auth kinds. IP is the zero Addr when the line carries no trustworthy IP.
 	IP   netip.Addr

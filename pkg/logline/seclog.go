@@ -51,6 +51,11 @@ func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
 	}
 	var f [6]*fastjson.Value // logger, event, user, ip, ip_from, request_id
 	dup := false
+	// The resource is only kept: twice (the application's own "resource"
+	// beside seclog's), which one is meant is unclear and it is dropped,
+	// the record stays authoritative for who and from where.
+	var res *fastjson.Value
+	resDup := false
 	o.Visit(func(key []byte, v *fastjson.Value) {
 		i := -1
 		switch string(key) {
@@ -66,6 +71,8 @@ func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
 			i = 4
 		case "request_id":
 			i = 5
+		case "resource":
+			resDup, res = res != nil, v
 		}
 		if i >= 0 {
 			dup = dup || f[i] != nil
@@ -82,6 +89,9 @@ func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
 	}
 	ev := Event{Kind: kind, Rule: RuleSeclog, Reason: retain(msg, event),
 		User: cleanUser(retain(msg, seclogStr(f[2]))), RequestID: retain(msg, seclogStr(f[5]))}
+	if string(event) == AuthzFail && !resDup {
+		ev.Resource = retain(msg, seclogStr(res))
+	}
 	if ip := parseIP(unsafeStr(seclogStr(f[3]))); ip.IsValid() {
 		ev.IP, ev.IPFrom = ip, "seclog"
 		if from := seclogStr(f[4]); len(from) > 0 && len(from) <= 64 {
@@ -89,6 +99,18 @@ func parseSeclog(msg string, v *fastjson.Value, whole bool) (Event, bool) {
 		}
 	}
 	return ev, true
+}
+
+// AuthzFail is the seclog event (and Reason) of a denied resource.
+const AuthzFail = "authz_fail"
+
+// AuthzDenied reports whether e is a seclog authz_fail: a resource denied
+// to a client, not a failed login. Only a seclog record can be one (its
+// event name is a field of its own); another line whose free text says
+// "authz_fail" stays a login failure, so an attacker cannot move his
+// failed logins out of the brute-force detectors by wording them.
+func (e *Event) AuthzDenied() bool {
+	return e.Kind == KindAuthFailure && e.Rule == RuleSeclog && e.Reason == AuthzFail
 }
 
 // seclogStr returns a string field's bytes; other types are absent.

@@ -247,6 +247,8 @@ func check(name string, v any) error {
 			hi = 256
 		case "platform_confirm":
 			hi = 100
+		case "authz_resources":
+			lo, hi = 2, 256
 		}
 		if x < lo || x > hi {
 			return fmt.Errorf("must be between %d and %d, got %d", lo, hi, x)
@@ -269,6 +271,12 @@ func check(name string, v any) error {
 		}
 		if name == "surge_window" && (x < time.Minute || x > 10*time.Minute) {
 			return fmt.Errorf("must be between 1m and 10m, got %s", x)
+		}
+		if name == "slow_brute_window" && (x < 4*time.Minute || x > 24*time.Hour) {
+			return fmt.Errorf("must be between 4m and 24h, got %s", x)
+		}
+		if name == "authz_window" && x > 24*time.Hour {
+			return fmt.Errorf("must be at most 24h, got %s", x)
 		}
 	case string:
 		return checkString(name, x)
@@ -295,6 +303,10 @@ func checkFloat(name string, x float64) error {
 	case "memory_percent":
 		if x <= 0 || x > 100 {
 			return fmt.Errorf("must be in (0, 100], got %v", x)
+		}
+	case "slow_brute_fail_ratio":
+		if x <= 0 || x > 1 {
+			return fmt.Errorf("must be in (0, 1], got %v", x)
 		}
 	default:
 		if x < 0 {

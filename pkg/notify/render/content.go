@@ -140,6 +140,9 @@ func statusWord(a detect.Alert) string {
 
 // TypeTitle is the human name of an alert type.
 func TypeTitle(t string) string {
+	if s, ok := authV2Title(t); ok {
+		return s
+	}
 	switch t {
 	case detect.TypeDuration:
 		return "Duration anomaly"

@@ -224,6 +224,9 @@ func NextStep(a detect.Alert) []Span {
 	set := "logwarden thresholds set " + fn + " "
 	text := func(s string) Span { return Span{Text: s} }
 	code := func(s string) Span { return Span{Text: s, Code: true} }
+	if sp, ok := authV2Step(a, fn, text, code); ok {
+		return sp
+	}
 	switch a.Type {
 	case detect.TypeDuration:
 		return []Span{text("Look at the slow requests (request ids, log links). If this latency is the new normal, raise the ratio: "),
