@@ -101,6 +101,7 @@ func parseAppendEventJSON(b []byte, batch *cwlogs.Batch, ev *cwlogs.LogEvent, e 
 		}
 		b = parseAppendStrField(b, "host", e.Host, false)
 		b = parseAppendStrField(b, "ip_from", e.IPFrom, false)
+		b = parseAppendStrField(b, "resource", e.Resource, false)
 		b = parseAppendStrField(b, "user", e.User, false)
 		b = parseAppendStrField(b, "reason", e.Reason, false)
 		b = parseAppendStrField(b, "rule", e.Rule, false)
@@ -235,6 +236,7 @@ func parseFacts(ev *cwlogs.LogEvent, e *logline.Event) string {
 		}
 		add("host", e.Host)
 		add("ip_from", e.IPFrom)
+		add("resource", e.Resource)
 		add("user", strconv.Quote(e.User))
 		add("reason", e.Reason)
 		add("rule", e.Rule)

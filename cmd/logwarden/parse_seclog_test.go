@@ -58,13 +58,15 @@ func TestParseSeclogRoundTrip(t *testing.T) {
 		return map[string]any{"kind": "auth_failure", "user": user, "ip": ip, "ip_from": from, "reason": reason,
 			"rule": "seclog", "request_id": "r-1"}
 	}
+	denied := fail("mallory", "203.0.113.9", seclog.IPFromHTTPAPI, "authz_fail")
+	denied["resource"] = "/cards/[REDACTED:card]" // the card number never leaves the function
 	success := fail("alice", "198.51.100.23", seclog.IPFromALB, "authn_login_success")
 	success["kind"] = "auth_success"
 	require.Equal(t, []map[string]any{
 		fail("x from 10.9.9.9", "203.0.113.9", seclog.IPFromHTTPAPI, "authn_login_fail"),
 		fail("<!channel>", "198.51.100.23", seclog.IPFromALB, "authn_login_fail"),
 		fail(`ad\u200Bmin`, "198.51.100.23", seclog.IPFromALB, "authn_login_fail"),
-		fail("mallory", "203.0.113.9", seclog.IPFromHTTPAPI, "authz_fail"),
+		denied,
 		success,
 		{"kind": "other"},
 	}, got)
