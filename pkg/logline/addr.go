@@ -41,21 +41,21 @@ func parseAddr(tok string) (netip.Addr, string) {
 	if ip := parseIP(tok); ip.IsValid() {
 		return ip, ""
 	}
-	if h, port, ok := strings.Cut(tok, ":"); ok && isHostname(h) && allDigits(port) {
+	if h, port, ok := strings.Cut(tok, ":"); ok && isDottedHostname(h) && allDigits(port) {
 		return netip.Addr{}, h
 	}
-	if isHostname(tok) {
+	if isDottedHostname(tok) {
 		return netip.Addr{}, tok
 	}
 	return netip.Addr{}, ""
 }
 
-// isHostname reports whether s is a DNS name with at least two labels
+// isDottedHostname reports whether s is a DNS name with at least two labels
 // (letters, digits and hyphens, no leading or trailing hyphen) whose last
 // label has a letter: "mail.example.com", "ec2.amazonaws.com". A single word
 // ("unknown", "localhost") or a dotted number is not taken for a name,
 // because free text puts ordinary words where a name could be.
-func isHostname(s string) bool {
+func isDottedHostname(s string) bool {
 	if len(s) < 3 || len(s) > 253 || s[len(s)-1] == '.' {
 		return false
 	}

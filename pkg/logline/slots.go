@@ -25,7 +25,7 @@ func (e *Event) setPeer(tok, from string, names bool) {
 		e.IP, e.IPFrom = a, from
 		return
 	}
-	if names && isHostName(tok) {
+	if names && isSlotHostName(tok) {
 		e.Host, e.IPFrom = tok, from
 	}
 }
@@ -51,10 +51,12 @@ func (e *Event) setPeerIP(a netip.Addr, from string) {
 	}
 }
 
-// isHostName reports whether s is a plausible DNS name (letters, digits,
+// isSlotHostName reports whether s is a plausible DNS name (letters, digits,
 // '-', '.', '_', at least one letter), not a placeholder such as "unknown"
-// or "?" that services write when they have no name.
-func isHostName(s string) bool {
+// or "?" that services write when they have no name. It is laxer than
+// isDottedHostname (free text) on purpose: a structural slot holds a peer
+// name or nothing, and single-label names ("ws-042" in PAM's rhost) are real.
+func isSlotHostName(s string) bool {
 	if len(s) == 0 || len(s) > 253 || s[0] == '-' || s[0] == '.' {
 		return false
 	}
