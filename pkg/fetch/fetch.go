@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/smithy-go"
 
+	"github.com/logwarden/logwarden/internal/wait"
 	"github.com/logwarden/logwarden/pkg/cwlogs"
 )
 
@@ -233,7 +234,7 @@ func retry[T any](ctx context.Context, o Options, st *Stats, f func() (T, error)
 	}
 	sleep := o.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = wait.Sleep
 	}
 	for attempt := 0; ; attempt++ {
 		v, err := f()
@@ -268,13 +269,3 @@ func Throttled(err error) bool {
 	return false
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
