@@ -268,4 +268,3 @@ func Throttled(err error) bool {
 	}
 	return false
 }
-
