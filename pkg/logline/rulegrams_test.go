@@ -196,3 +196,22 @@ func TestRuleIndexEveryWindowLine(t *testing.T) {
 	require.Equal(t, len(p.textRules), count(&c.text, len(p.textRules)))
 	require.Equal(t, "vendor-0", p.Parse(b.String()).Rule, "rule order decides, not position in the line")
 }
+
+// FuzzRuleIndex: on any line, the indexed parser decides as the linear one,
+// with more rules than candidate bits so that shared bits are exercised.
+func FuzzRuleIndex(f *testing.F) {
+	for _, l := range ruleCorpus(f) {
+		f.Add(l)
+	}
+	rules := append(templateRules(300), oddRules...)
+	fast, err := New(rules...)
+	require.NoError(f, err)
+	slow, err := New(rules...)
+	require.NoError(f, err)
+	slow.allRules = true
+	f.Fuzz(func(t *testing.T, msg string) {
+		if got, want := fast.parse(msg), slow.parse(msg); got != want {
+			t.Fatalf("%q: indexed %+v, linear %+v", msg, got, want)
+		}
+	})
+}
