@@ -82,7 +82,7 @@ func (p *Parser) parse(msg string) Event {
 		}
 		flags = p.prefilter(s, &c)
 	}
-	if flags == 0 && c.text.empty() {
+	if flags&^hitService == 0 && c.text.empty() {
 		return Event{} // the common case: an ordinary application line
 	}
 	// Only lines that may matter pay for cutting the runtime prefix.
@@ -233,8 +233,10 @@ func (p *Parser) parseJSON(msg, s string, flags uint8, c *ruleCands, platformOK 
 		}
 	}
 	if flags&hitAuth != 0 {
-		if ev, ok := parseServiceJSON(msg, s, v); ok { // catalogue sources that log JSON (jsonsources.go)
-			return ev, true
+		if flags&hitService != 0 {
+			if ev, ok := parseServiceJSON(msg, s, v); ok { // catalogue sources that log JSON (jsonsources.go)
+				return ev, true
+			}
 		}
 		if ev, ok := parseAuthJSON(msg, v); ok {
 			return ev, true

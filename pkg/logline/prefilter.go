@@ -18,6 +18,7 @@ const (
 	hitAuth    uint8 = 1 << iota // words that auth lines carry
 	hitCrash                     // out-of-memory and exit strings
 	hitTimeout                   // "Task timed out"
+	hitService                   // a marker of a JSON catalogue source (jsonsources.go)
 )
 
 // keywords are folded 5-byte keywords and what they suggest. Keep them
@@ -50,6 +51,11 @@ var keywords = [...]struct {
 	{"emory", hitCrash}, {"exite", hitCrash},
 	{"k tim", hitTimeout},
 	{"\"bloc", hitAuth}, {"eauth", hitAuth}, // AWS WAF "action":"BLOCK"; Cognito InitiateAuth / RespondToAuthChallenge
+	// parseServiceJSON tests up to nine markers by substring search on
+	// every auth JSON line; it runs only where one of these 5-byte pieces
+	// of its markers occurs. Each marker there must contain one of them.
+	{":\"acc", hitService}, {"\"atyp", hitService}, {"wnstr", hitService}, {"teadd", hitService},
+	{"g_ide", hitService}, {"log\":", hitService}, {"ycloa", hitService}, {"n: us", hitService},
 }
 
 // gramSet is the set of folded 4-byte words the prefilter looks for: a
