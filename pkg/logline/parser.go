@@ -11,6 +11,10 @@ import (
 type Parser struct {
 	textRules []*compiledRule
 	jsonRules []*compiledRule
+	grams     *gramSet  // the prefilter's words: built-in keywords and rule literals
+	always    ruleCands // rules without an indexed literal: candidates on every line
+	authOnly  ruleMask  // text rules without a literal: candidates on auth hits
+	allRules  bool      // tests only: every rule is a candidate (the linear reference)
 }
 
 var (
@@ -20,7 +24,7 @@ var (
 
 // Default returns the parser with only the built-in rules, built once.
 func Default() *Parser {
-	defaultOnce.Do(func() { defaultParser = &Parser{} })
+	defaultOnce.Do(func() { defaultParser = &Parser{grams: builtinGrams} })
 	return defaultParser
 }
 
@@ -39,6 +43,7 @@ func New(extra ...Rule) (*Parser, error) {
 			p.jsonRules = append(p.jsonRules, r)
 		}
 	}
+	p.indexRules()
 	return p, nil
 }
 
@@ -61,9 +66,10 @@ func (p *Parser) parse(msg string) Event {
 		return Event{}
 	}
 	var flags uint8
+	var c ruleCands
 	if s[0] == '{' {
-		flags = prefilter(s)
-		if ev, ok := p.parseJSON(msg, s, flags, true); ok {
+		flags = p.prefilter(s, &c)
+		if ev, ok := p.parseJSON(msg, s, flags, &c, true); ok {
 			return ev
 		}
 		// Invalid JSON (e.g. an API Gateway template that quotes
@@ -74,35 +80,59 @@ func (p *Parser) parse(msg string) Event {
 				return ev
 			}
 		}
-		flags = prefilter(s)
+		flags = p.prefilter(s, &c)
 	}
-	if flags == 0 && len(p.textRules) == 0 {
+	if flags&^hitService == 0 && c.text.empty() {
 		return Event{} // the common case: an ordinary application line
 	}
 	// Only lines that may matter pay for cutting the runtime prefix.
 	if flags&(hitAuth|hitCrash) != 0 {
 		if id, payload, ok := cutRuntimePrefix(s); ok {
-			return p.parseRuntimeLine(msg, s, id, payload, flags)
+			return p.parseRuntimeLine(msg, s, id, payload, flags, &c)
 		}
 	}
-	return p.parseText(s, s, flags)
+	return p.parseText(s, s, flags, &c)
+}
+
+// prefilter scans s once for the built-in keywords and the user rules'
+// literals: it returns the keyword flags and puts in c the rules that may
+// match s (a superset of those whose literal occurs).
+func (p *Parser) prefilter(s string, c *ruleCands) uint8 {
+	if p.grams == nil {
+		p = Default()
+	}
+	flags := p.grams.scan(s, c)
+	if len(p.textRules)+len(p.jsonRules) == 0 {
+		return flags
+	}
+	c.or(&p.always)
+	if flags&hitAuth != 0 {
+		c.text.or(&p.authOnly)
+	}
+	if p.allRules {
+		for i := range min(ruleBits, max(len(p.textRules), len(p.jsonRules))) {
+			c.text.set(i)
+			c.json.set(i)
+		}
+	}
+	return flags
 }
 
 // parseRuntimeLine classifies a Lambda runtime text line by its payload: a
 // JSON payload as the structured record it is, anything else as text. The
 // prefix's request id, written by the runtime, wins over the payload's.
-func (p *Parser) parseRuntimeLine(msg, line, id, payload string, flags uint8) Event {
+func (p *Parser) parseRuntimeLine(msg, line, id, payload string, flags uint8, c *ruleCands) Event {
 	payload = strings.TrimLeft(payload, " \t\r\n")
 	var ev Event
 	ok := false
 	if payload != "" && payload[0] == '{' {
 		// User regexps were written against whole lines: they still come first.
-		if ev, ok = p.matchTextRules(line, flags); !ok {
-			ev, ok = p.parseJSON(msg, payload, flags, false)
+		if ev, ok = p.matchTextRules(line, flags, c); !ok {
+			ev, ok = p.parseJSON(msg, payload, flags, c, false)
 		}
 	}
 	if !ok {
-		ev = p.parseText(line, payload, flags)
+		ev = p.parseText(line, payload, flags, c)
 	}
 	if ev.Kind != KindOther && id != "" {
 		ev.RequestID = id
@@ -112,13 +142,13 @@ func (p *Parser) parseRuntimeLine(msg, line, id, payload string, flags uint8) Ev
 
 // parseText classifies a non-platform text line. User rules see the whole
 // line; the built-in matchers read s, the line without a runtime prefix.
-func (p *Parser) parseText(line, s string, flags uint8) Event {
+func (p *Parser) parseText(line, s string, flags uint8, c *ruleCands) Event {
 	if flags&hitTimeout != 0 {
 		if ev, ok := parseTimeoutText(s); ok {
 			return ev
 		}
 	}
-	if ev, ok := p.matchTextRules(line, flags); ok {
+	if ev, ok := p.matchTextRules(line, flags, c); ok {
 		return ev
 	}
 	if s == "" {
@@ -137,10 +167,12 @@ func (p *Parser) parseText(line, s string, flags uint8) Event {
 	return Event{}
 }
 
-// matchTextRules runs the user's regexp rules.
-func (p *Parser) matchTextRules(s string, flags uint8) (Event, bool) {
-	for _, r := range p.textRules {
-		if r.mayMatch(s, flags&hitAuth != 0) {
+// matchTextRules runs the user's regexp rules that the prefilter left as
+// candidates, in rule order.
+func (p *Parser) matchTextRules(s string, flags uint8, c *ruleCands) (Event, bool) {
+	n := len(p.textRules)
+	for i := c.text.next(0, n); i >= 0; i = c.text.next(i+1, n) {
+		if r := p.textRules[i]; r.mayMatch(s, flags&hitAuth != 0) {
 			if ev, ok := r.matchText(s); ok {
 				return ev, true
 			}
@@ -176,9 +208,9 @@ func textIPOnly(s string) netip.Addr { ip, _ := textIP(s); return ip }
 // parseJSON classifies a message that starts with '{'. ok is false when it
 // is not valid JSON. Platform records are recognised only when they are the
 // whole message: an application that logs one is not the platform.
-func (p *Parser) parseJSON(msg, s string, flags uint8, platformOK bool) (Event, bool) {
+func (p *Parser) parseJSON(msg, s string, flags uint8, c *ruleCands, platformOK bool) (Event, bool) {
 	platform := platformOK && strings.Contains(s, `"platform.`)
-	if !platform && flags&(hitAuth|hitCrash) == 0 && !p.jsonRuleMay(s) {
+	if !platform && flags&(hitAuth|hitCrash) == 0 && p.nextJSONRule(s, c, 0) < 0 {
 		return Event{}, true
 	}
 	jp := jsonPool.Get()
@@ -195,16 +227,16 @@ func (p *Parser) parseJSON(msg, s string, flags uint8, platformOK bool) (Event, 
 	if ev, ok := parseSeclog(msg, v, platformOK); ok { // authoritative: before any rule or heuristic
 		return ev, true
 	}
-	for _, r := range p.jsonRules {
-		if r.matchLit == "" || strings.Contains(s, r.matchLit) {
-			if ev, ok := r.matchJSON(msg, v); ok {
-				return ev, true
-			}
+	for i := p.nextJSONRule(s, c, 0); i >= 0; i = p.nextJSONRule(s, c, i+1) {
+		if ev, ok := p.jsonRules[i].matchJSON(msg, v); ok {
+			return ev, true
 		}
 	}
 	if flags&hitAuth != 0 {
-		if ev, ok := parseServiceJSON(msg, s, v); ok { // catalogue sources that log JSON (jsonsources.go)
-			return ev, true
+		if flags&hitService != 0 {
+			if ev, ok := parseServiceJSON(msg, s, v); ok { // catalogue sources that log JSON (jsonsources.go)
+				return ev, true
+			}
 		}
 		if ev, ok := parseAuthJSON(msg, v); ok {
 			return ev, true
@@ -222,11 +254,14 @@ func (p *Parser) parseJSON(msg, s string, flags uint8, platformOK bool) (Event, 
 	return Event{}, true
 }
 
-func (p *Parser) jsonRuleMay(s string) bool {
-	for _, r := range p.jsonRules {
-		if r.matchLit == "" || strings.Contains(s, r.matchLit) {
-			return true
+// nextJSONRule returns the first JSON rule from i on that is a candidate
+// and whose literal occurs in s, or -1.
+func (p *Parser) nextJSONRule(s string, c *ruleCands, i int) int {
+	n := len(p.jsonRules)
+	for i = c.json.next(i, n); i >= 0; i = c.json.next(i+1, n) {
+		if r := p.jsonRules[i]; r.matchLit == "" || strings.Contains(s, r.matchLit) {
+			return i
 		}
 	}
-	return false
+	return -1
 }

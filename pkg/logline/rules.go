@@ -25,7 +25,9 @@ import (
 // (ASCII case-insensitive); when Prefilter is empty it is derived from the
 // longest literal the regexp requires. A regexp without such a literal (at
 // least 3 bytes) runs only on lines that pass the built-in auth prefilter
-// (words like fail, denied, invalid, login, auth, 401).
+// (words like fail, denied, invalid, login, auth, 401). The literals of all
+// rules are found in one scan of the line, so the number of rules costs
+// little; a literal shorter than 5 bytes is searched on every line instead.
 //
 // A JSON rule applies to lines that are JSON objects: every Match entry (a
 // dotted field path) must equal its value ("*" at either end is a wildcard;
