@@ -12,9 +12,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/sirupsen/logrus"
 
+	"github.com/logwarden/logwarden/pkg/awsenv"
 	"github.com/logwarden/logwarden/pkg/subscribe"
 )
 
@@ -32,7 +32,9 @@ func main() {
 	}
 	logger.SetLevel(cfg.LogLevel)
 
-	awsCfg, err := awsconfig.LoadDefaultConfig(context.Background())
+	// The Lambda environment's configuration only (see pkg/awsenv): the
+	// SDK's loader links SSO, STS and IMDS clients a function never uses.
+	awsCfg, err := awsenv.Load(nil)
 	if err != nil {
 		log.WithError(err).Error("load AWS configuration")
 		os.Exit(1)

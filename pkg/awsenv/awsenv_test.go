@@ -111,23 +111,31 @@ func TestContainerCredentials(t *testing.T) {
 	require.True(t, isCache)
 }
 
-// TestProcessorLinkGraph keeps what awsenv replaces out of the processor:
+// TestFunctionsLinkGraph keeps what awsenv replaces out of the processor:
 // the SDK's default configuration chain (SSO, STS, sign-in, IMDS, shared
 // files) and the embedded bbolt store, and html/template, whose use makes
 // the linker keep every method of every SDK client (see email.HTML).
-func TestProcessorLinkGraph(t *testing.T) {
+func TestFunctionsLinkGraph(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
-	out, err := exec.Command("go", "list", "-tags", "lambda.norpc", "-deps", "../../functions/processor").CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	deps := strings.Fields(string(out))
-	for _, banned := range []string{
-		"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/sso",
-		"github.com/aws/aws-sdk-go-v2/service/ssooidc", "github.com/aws/aws-sdk-go-v2/service/sts",
-		"github.com/aws/aws-sdk-go-v2/service/signin", "github.com/aws/aws-sdk-go-v2/feature/ec2/imds",
-		"go.etcd.io/bbolt", "github.com/logwarden/logwarden/pkg/store/local", "html/template", "text/template",
+	for fn, banned := range map[string][]string{
+		"processor": {
+			"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/sso",
+			"github.com/aws/aws-sdk-go-v2/service/ssooidc", "github.com/aws/aws-sdk-go-v2/service/sts",
+			"github.com/aws/aws-sdk-go-v2/service/signin", "github.com/aws/aws-sdk-go-v2/feature/ec2/imds",
+			"go.etcd.io/bbolt", "github.com/logwarden/logwarden/pkg/store/local", "html/template", "text/template",
+		},
+		"subscriber": {
+			"github.com/aws/aws-sdk-go-v2/config", "github.com/aws/aws-sdk-go-v2/service/sso",
+			"github.com/aws/aws-sdk-go-v2/service/sts", "github.com/aws/aws-sdk-go-v2/feature/ec2/imds",
+		},
 	} {
-		require.NotContains(t, deps, banned)
+		out, err := exec.Command("go", "list", "-tags", "lambda.norpc", "-deps", "../../functions/"+fn).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		deps := strings.Fields(string(out))
+		for _, b := range banned {
+			require.NotContains(t, deps, b, "functions/%s links %s", fn, b)
+		}
 	}
 }
