@@ -102,15 +102,26 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	for _, h := range seedF {
 		count(h.T)
 	}
-	p.ipEvents(t.ent, func(o *Observation, _ string) {
-		if o.Event.Kind == logline.KindAuthFailure {
-			count(ms(o.Time))
-		}
-	})
+	// An address promoted by the spray view alone (spray.go) has the
+	// batch's attempts among the tally's waiting ones, seeded above.
+	if p.ips[t.ent].exact {
+		p.ipEvents(t.ent, func(o *Observation, _ string) {
+			if o.Event.Kind == logline.KindAuthFailure {
+				count(ms(o.Time))
+			}
+		})
+	}
 	// The slow rule fired on this address (slowbrute.go): the same block,
 	// unless the short window blocked it already.
 	if at := p.ips[t.ent].slowFired; at > 0 && at >= rec.Until {
 		block(at, fmt.Sprintf("slow brute force: %d+ failed logins in %s", th.SlowBruteFailures, th.SlowBruteWindow))
+	}
+	// Failures spread over several functions, none over its threshold.
+	var alerts []Alert
+	if o := p.lastFailure(t.ent); o != nil && !shared {
+		if a, ok := p.sprayCheck(&rec, t.ent, o, block); ok {
+			alerts = append(alerts, a)
+		}
 	}
 	rec.remember(p.in.BatchID)
 	// Keep the entry a BlockMax past its block so a relapse is recognised
@@ -119,7 +130,7 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	if rec.Offences > 0 {
 		exp = max(rec.Until, exp) + th.BlockMax.Milliseconds()
 	}
-	return Update{Key: key, Data: p.fit(&rec, budgetBlock), Expires: fromMs(exp), Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetBlock), Expires: fromMs(exp), Note: note, Alerts: alerts}, true
 }
 
 func lastFail(ts []int64) int64 {

@@ -184,6 +184,8 @@ func recordFor(key string) record {
 		return &tallyRecord{}
 	case strings.HasPrefix(key, prefixAuthz):
 		return &authzRecord{}
+	case strings.HasPrefix(key, prefixSpray):
+		return &sprayRecord{}
 	}
 	return &blockRecord{}
 }

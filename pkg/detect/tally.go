@@ -67,10 +67,15 @@ func (p *plan) identify() {
 		e.fp = binary.LittleEndian.Uint64(b[:])
 	}
 	for k := range p.ips {
-		h := fnv.New64a()
-		h.Write([]byte(p.ips[k].name))
-		p.ips[k].fp = h.Sum64()
+		p.ips[k].fp = ipFP(p.ips[k].name)
 	}
+}
+
+// ipFP is an address's tally identity (and its spray shard's input).
+func ipFP(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
 }
 
 // promoteAt is the failure count that gives an entity its exact records:

@@ -1,0 +1,191 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// blocked reports whether ip's block# blocks at now.
+func (r *runner) blocked(ip string, now time.Time) bool {
+	data, ok := r.state[prefixBlock+ip]
+	if !ok {
+		return false
+	}
+	e, err := DecodeBlock(data)
+	require.NoError(r.t, err)
+	return e.Blocked(now)
+}
+
+// sprayAlert is the across-functions brute_force alert about ip, if any.
+func sprayAlert(alerts []Alert, ip string) (Alert, bool) {
+	for _, a := range alerts {
+		if a.Type == TypeBruteForce && a.Rule == RuleSpray && a.IP == ip {
+			return a, true
+		}
+	}
+	return Alert{}, false
+}
+
+// TestSprayAcrossFunctionsIsBlocked pins the regression of the tally: an
+// address failing 4 times on each of 3 functions (12 in 10 minutes, over
+// brute_force_failures 10, under half of it on each) is blocked, and the
+// alert names the address and the functions.
+func TestSprayAcrossFunctionsIsBlocked(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const ip = "203.0.113.50"
+	at := t0
+	for i, fn := range []string{"login", "signup", "reset"} {
+		var obs []Observation
+		for j := range 4 {
+			at = at.Add(20 * time.Second)
+			obs = append(obs, fail(at, ip, fmt.Sprintf("user%d", i*4+j)))
+		}
+		r.feed(fn, obs)
+		require.Equal(t, i == 2, r.blocked(ip, at), "after %s", fn)
+	}
+	a, ok := sprayAlert(r.alerts, ip)
+	require.True(t, ok, "alerts: %v", types(r.alerts))
+	for _, fn := range []string{"login", "signup", "reset"} {
+		require.Contains(t, a.Summary, fn)
+	}
+	require.Equal(t, "reset", a.Function)
+	require.Equal(t, "brute_force|reset|ip:"+ip, a.Key)
+	require.Len(t, r.alerts, 1)
+}
+
+// TestSprayUnderTheThresholdIsNotBlocked: 3 failures on each of 3
+// functions (9 < 10) is no attack, and promoting it costs no block.
+func TestSprayUnderTheThresholdIsNotBlocked(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const ip = "203.0.113.51"
+	at := t0
+	for _, fn := range []string{"login", "signup", "reset"} {
+		var obs []Observation
+		for range 3 {
+			at = at.Add(20 * time.Second)
+			obs = append(obs, fail(at, ip, "bob"))
+		}
+		r.feed(fn, obs)
+	}
+	require.False(t, r.blocked(ip, at))
+	require.Empty(t, r.alerts)
+}
+
+// TestSprayOutsideTheWindowIsNotBlocked: 4 failures on each of 3
+// functions, 8 minutes apart, never hold 10 within 10 minutes.
+func TestSprayOutsideTheWindowIsNotBlocked(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const ip = "203.0.113.52"
+	at := t0
+	for _, fn := range []string{"login", "signup", "reset"} {
+		var obs []Observation
+		for range 4 {
+			at = at.Add(time.Second)
+			obs = append(obs, fail(at, ip, "bob"))
+		}
+		r.feed(fn, obs)
+		at = at.Add(8 * time.Minute)
+	}
+	require.False(t, r.blocked(ip, at))
+	require.Empty(t, r.alerts)
+}
+
+// TestSprayDecoysDoNotHideTheSprayer: 600 fresh addresses with 2 failures
+// each spread over the same functions in the same batches (the sketch's
+// noise) do not hide the sprayer, none of them is blocked, and the batch
+// adds at most maxSprayBlocks block records.
+func TestSprayDecoysDoNotHideTheSprayer(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const ip = "203.0.113.53"
+	at := t0
+	d := 0
+	for _, fn := range []string{"login", "signup", "reset"} {
+		var obs []Observation
+		for j := range 4 {
+			at = at.Add(20 * time.Second)
+			obs = append(obs, fail(at, ip, fmt.Sprintf("u%d", j)))
+		}
+		for range 200 {
+			d++
+			ip := fmt.Sprintf("2001:db8:%x::1", d)
+			obs = append(obs, fail(at, ip, fmt.Sprint("decoy", d)), fail(at, ip, fmt.Sprint("decoy", d)))
+		}
+		before := len(r.state)
+		r.feed(fn, obs)
+		// The tally, the shards and at most maxSprayBlocks block records.
+		require.LessOrEqual(t, len(r.state)-before, 1+sprayShards+maxSprayBlocks)
+	}
+	require.True(t, r.blocked(ip, at))
+	_, ok := sprayAlert(r.alerts, ip)
+	require.True(t, ok)
+	for k := range r.state {
+		if strings.HasPrefix(k, prefixBlock+"2001:db8:") {
+			require.False(t, r.blocked(k[len(prefixBlock):], at), k)
+		}
+	}
+	require.Len(t, r.alerts, 1, "%v", types(r.alerts))
+}
+
+// TestSprayBusyNATStaysUnblocked: an office NAT whose employees log in to
+// several functions, mistyping 4 times on each within 10 minutes, is not
+// blocked: its successes (many users) explain its failures.
+func TestSprayBusyNATStaysUnblocked(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const nat = "192.0.2.10"
+	at := t0
+	for i, fn := range []string{"login", "signup", "reset"} {
+		var obs []Observation
+		for j := range 30 {
+			at = at.Add(5 * time.Second)
+			obs = append(obs, success(at, nat, fmt.Sprintf("emp%03d", i*30+j)))
+			if j%7 == 0 {
+				obs = append(obs, fail(at, nat, fmt.Sprintf("emp%03d", i*30+j)))
+			}
+		}
+		r.feed(fn, obs)
+	}
+	require.False(t, r.blocked(nat, at))
+	require.Empty(t, r.alerts)
+}
+
+// TestSprayRecordsOnlyForFailures: a batch of successes and REPORTs
+// touches no shard; a batch with failures touches only its shards.
+func TestSprayRecordsOnlyForFailures(t *testing.T) {
+	in := Input{BatchID: "b", Function: "fn", Thresholds: Defaults(), Observations: []Observation{
+		report(t0, 10, "r"), success(t0, "198.51.100.1", "a")}}
+	for _, k := range Keys(in) {
+		require.False(t, strings.HasPrefix(k, prefixSpray), k)
+	}
+	in.Observations = append(in.Observations, fail(t0, "198.51.100.2", "a"))
+	var shards []string
+	for _, k := range Keys(in) {
+		if strings.HasPrefix(k, prefixSpray) {
+			shards = append(shards, k)
+		}
+	}
+	require.Equal(t, []string{SprayKey(ipShard(ipFP("198.51.100.2")))}, shards)
+}
+
+// TestSprayRecordRoundTrip pins the shard's codec and its bound.
+func TestSprayRecordRoundTrip(t *testing.T) {
+	rec := &sprayRecord{Salt: 42}
+	for i := range 5000 {
+		rec.add(fmt.Sprintf("fn%d", i%40), fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), int64(i)*100, 200_000, i%3 != 0)
+	}
+	rec.remember("b1")
+	var buf []byte
+	data := encodeRecord(&buf, rec)
+	var got sprayRecord
+	require.Empty(t, decodeRecord("spray#0", data, &got, 0))
+	require.Equal(t, rec.estimate("198.51.0.7"), got.estimate("198.51.0.7"))
+	require.Equal(t, rec.N, got.N)
+	require.Len(t, got.Fns, maxSprayFns)
+	require.Less(t, len(data), budgetSpray)
+	for _, bad := range [][]byte{data[:len(data)/2], append(data[:len(data):len(data)], 0)} {
+		require.NotEmpty(t, decodeRecord("spray#0", bad, &sprayRecord{}, 0))
+	}
+}
