@@ -117,6 +117,9 @@ func (x *sprayRecord) cells(name string) (f0, f1, s, bit int) {
 // slot rotates the buckets to t and returns t's bucket, -1 when t is older
 // than the window (a late delivery).
 func (x *sprayRecord) slot(t, bl int64) int {
+	if t < 0 {
+		return -1 // before 1970: no bucket (indexes stay non-negative)
+	}
 	if x.Len != bl {
 		// A new window setting: start over (the salt stays).
 		*x = sprayRecord{header: x.header, Salt: x.Salt, Len: bl, B: t / bl}
@@ -417,6 +420,10 @@ func (x *sprayRecord) decode(r *dec) {
 	x.Len, x.B = r.int(), r.int()
 	for i := range sprayBuckets {
 		x.N[i] = r.int()
+		if x.N[i] < 0 {
+			r.bad = true
+			return
+		}
 		nz := r.count(2)
 		if nz == 0 {
 			continue
@@ -428,9 +435,10 @@ func (x *sprayRecord) decode(r *dec) {
 		x.C[i] = make([]uint32, sprayCells)
 		j := -1
 		for range nz {
-			j += int(min(r.uvarint(), sprayCells+1))
+			gap := r.uvarint()
+			j += int(min(gap, sprayCells+1))
 			c := r.uvarint()
-			if j >= sprayCells || c > math.MaxUint32 || r.bad {
+			if gap == 0 || j >= sprayCells || c == 0 || c > math.MaxUint32 || r.bad {
 				r.bad = true
 				return
 			}
@@ -438,7 +446,9 @@ func (x *sprayRecord) decode(r *dec) {
 		}
 	}
 	n := r.count(1 + 1 + 16*sprayBuckets)
-	x.Fns = make([]sprayFn, n)
+	if n > 0 {
+		x.Fns = make([]sprayFn, n)
+	}
 	for k := range x.Fns {
 		f := &x.Fns[k]
 		f.Name, f.Last = r.str(), r.int()
@@ -446,7 +456,7 @@ func (x *sprayRecord) decode(r *dec) {
 			f.Bits[i][0], f.Bits[i][1] = r.u64(), r.u64()
 		}
 	}
-	if x.Len < 0 || r.bad {
+	if x.Len < 0 || x.B < 0 || r.bad {
 		r.bad = true
 	}
 }

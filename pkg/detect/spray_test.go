@@ -176,6 +176,7 @@ func TestSprayRecordRoundTrip(t *testing.T) {
 	for i := range 5000 {
 		rec.add(fmt.Sprintf("fn%d", i%40), fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), int64(i)*100, 200_000, i%3 != 0)
 	}
+	rec.add("fn0", "198.51.0.7", -1, 200_000, true) // a forged pre-1970 time: ignored, no panic
 	rec.remember("b1")
 	var buf []byte
 	data := encodeRecord(&buf, rec)
