@@ -190,3 +190,40 @@ func TestSprayRecordRoundTrip(t *testing.T) {
 		require.NotEmpty(t, decodeRecord("spray#0", bad, &sprayRecord{}, 0))
 	}
 }
+
+// TestSprayFloodDoesNotBlockAnInnocent: an address with 9 typos over 2
+// functions within the window (4, then 5 in one batch: its block# holds 5
+// exactly, half the threshold of 10) is not blocked however many decoys
+// fill the sketch around it: a flood raises the noise the lower bound
+// subtracts, it never adds to an address's count.
+func TestSprayFloodDoesNotBlockAnInnocent(t *testing.T) {
+	for _, decoys := range []int{0, 500, 5000, 20000} {
+		t.Run(fmt.Sprint(decoys), func(t *testing.T) {
+			r := newRunner(t, Defaults())
+			const ip = "198.51.100.200"
+			at := t0
+			d := 0
+			for i, fn := range []string{"signup", "reset", "login"} {
+				var obs []Observation
+				for range []int{4, 0, 5}[i] {
+					at = at.Add(10 * time.Second)
+					obs = append(obs, fail(at, ip, "carol"))
+				}
+				for range decoys / 3 {
+					d++
+					ip := fmt.Sprintf("2001:db8:%x:%x::1", d>>16, d&0xffff)
+					obs = append(obs, fail(at, ip, fmt.Sprint("d", d)), fail(at, ip, fmt.Sprint("d", d)))
+				}
+				if len(obs) > 0 {
+					r.feed(fn, obs)
+				}
+			}
+			e, err := DecodeBlock(r.state[prefixBlock+ip])
+			require.NoError(t, err, "counted exactly from half the threshold")
+			require.False(t, e.Blocked(at))
+			for _, a := range r.alerts {
+				require.NotEqual(t, RuleSpray, a.Rule, a.Summary)
+			}
+		})
+	}
+}
