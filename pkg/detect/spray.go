@@ -342,6 +342,9 @@ func (p *plan) sprayCheck(rec *blockRecord, k int32, o *Observation, block func(
 		}
 	}
 	s := e.spray
+	// The exact record's count is a lower bound too (the sketch's bound
+	// may be below it when the noise is high).
+	s.lo = max(s.lo, exact)
 	if at < rec.Until || !p.elsewhere(s.fns) || exact < max(2, (th.BruteForceFailures+1)/2) || s.lo < th.BruteForceFailures || 2*s.succ > s.lo {
 		return Alert{}, false
 	}

@@ -227,3 +227,24 @@ func TestSprayFloodDoesNotBlockAnInnocent(t *testing.T) {
 		})
 	}
 }
+
+// TestSprayDeliveredOutOfOrder: each function's logs reach the processor
+// on their own schedule, so the latest failures may be counted first; the
+// block record keeps them in time order and the sprayer is still blocked.
+func TestSprayDeliveredOutOfOrder(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const ip = "203.0.113.54"
+	for i, fn := range []string{"reset", "signup", "login"} {
+		at := t0.Add(time.Duration(2-i) * 3 * time.Minute) // reset's are the latest
+		var obs []Observation
+		for j := range 4 {
+			obs = append(obs, fail(at.Add(time.Duration(j)*20*time.Second), ip, "admin"))
+		}
+		r.feed(fn, obs)
+	}
+	require.True(t, r.blocked(ip, t0.Add(10*time.Minute)))
+	a, ok := sprayAlert(r.alerts, ip)
+	require.True(t, ok, "%v", types(r.alerts))
+	require.Equal(t, "login", a.Function)
+	require.Len(t, r.alerts, 1)
+}
