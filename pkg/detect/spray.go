@@ -21,10 +21,14 @@ import (
 // time buckets. Only batches with failures write them, and only the shards
 // their failing addresses hash to, so REPORT-only traffic never touches
 // them. An address whose account-wide estimate reaches half of
-// brute_force_failures is promoted to its exact block#, which counts
-// exactly from then on (seeded from this function's tally); the block is
-// made when the exact record holds at least that half and a lower bound of
-// the account-wide count reaches the threshold.
+// brute_force_failures, and that failed on another function too, is
+// promoted to its exact block#, which counts exactly from then on (seeded
+// with every attempt this function's tally kept of it, in time order,
+// each once: functions' logs arrive out of order); the block is made when
+// the exact record holds at least that half, a lower bound of the
+// account-wide count (the exact one, or the sketch's over the three
+// buckets inside the window) reaches the threshold, and the address's
+// successes (a third row of the sketch) do not explain its failures.
 //
 // Decoys cost the attacker, never the defender: a sketch is fixed in size
 // whatever the number of addresses (a flood raises every cell a little,
@@ -215,7 +219,6 @@ func satAdd32(v uint32) uint32 {
 func (x *sprayRecord) estimate(name string) sprayEst {
 	f0, f1, s, bit := x.cells(name)
 	var n, succ int64
-	c := int64(math.MaxInt64)
 	for i := range sprayBuckets {
 		n += x.N[i]
 	}
@@ -237,7 +240,7 @@ func (x *sprayRecord) estimate(name string) sprayEst {
 			in[1] += int64(x.C[i][f1])
 		}
 	}
-	c = min(v[0], v[1])
+	c := min(v[0], v[1])
 	lam := float64(max(n-c, 0)) / float64(sprayWidth-1)
 	est := float64(c) - lam
 	lo := min(in[0], in[1]) - noiseBound(lam)
