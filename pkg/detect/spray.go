@@ -1,9 +1,7 @@
 package detect
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
 	"strconv"
@@ -92,7 +90,7 @@ func SprayKey(n int) string { return prefixSpray + strconv.Itoa(n) }
 // sprayEst is what the shard says of one address of the batch.
 type sprayEst struct {
 	est, lo, succ int
-	fns           []string
+	fns           []string // set for promotion candidates only (functions)
 }
 
 // ipShard is the shard of an address's fingerprint.
@@ -109,13 +107,27 @@ func sprayMix(x uint64) uint64 {
 
 // cells are an address's two failure cells, its success cell and its bit.
 func (x *sprayRecord) cells(name string) (f0, f1, s, bit int) {
-	h := fnv.New64a()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], x.Salt)
-	h.Write(b[:])
-	h.Write([]byte(name))
-	m1, m2 := sprayMix(h.Sum64()), sprayMix(h.Sum64()+1)
+	h := uint64(fnvOffset)
+	for i := range 8 {
+		h = (h ^ uint64(byte(x.Salt>>(8*i)))) * fnvPrime
+	}
+	h = fnv64a(h, name)
+	m1, m2 := sprayMix(h), sprayMix(h+1)
 	return int(m1 % sprayWidth), sprayWidth + int((m1>>32)%sprayWidth), 2*sprayWidth + int(m2%sprayWidth), int((m2 >> 32) % 128)
+}
+
+// FNV-1a, 64 bits, inline: hash/fnv's hasher escapes to the heap, and the
+// shards hash every attempt of a batch.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnv64a(h uint64, s string) uint64 {
+	for i := range len(s) {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
 }
 
 // slot rotates the buckets to t and returns t's bucket, -1 when t is older
@@ -213,11 +225,10 @@ func satAdd32(v uint32) uint32 {
 // lo, a lower bound (the smaller cell less a noise both rows exceed with
 // probability under 1/1000: rows are independent, so an innocent address
 // is over-credited only when both its cells drew a rare excess); succ
-// bounds its successes from above; fns are the functions it likely failed
-// on. Under a flood of decoys the noise rises and both fall: decoys make
+// bounds its successes from above. Under a flood of decoys the noise rises and both fall: decoys make
 // the sprayer spend more failures, they never make an address look worse.
 func (x *sprayRecord) estimate(name string) sprayEst {
-	f0, f1, s, bit := x.cells(name)
+	f0, f1, s, _ := x.cells(name)
 	var n, succ int64
 	for i := range sprayBuckets {
 		n += x.N[i]
@@ -244,11 +255,19 @@ func (x *sprayRecord) estimate(name string) sprayEst {
 	lam := float64(max(n-c, 0)) / float64(sprayWidth-1)
 	est := float64(c) - lam
 	lo := min(in[0], in[1]) - noiseBound(lam)
-	out := sprayEst{est: int(max(est, 0)), lo: int(max(lo, 0)), succ: int(min(succ, math.MaxInt32))}
+	return sprayEst{est: int(max(est, 0)), lo: int(max(lo, 0)), succ: int(min(succ, math.MaxInt32))}
+}
+
+// functions are the functions the address likely failed on in the window
+// (its bit is set in their buckets): only asked for the few addresses a
+// promotion or a block is considered for.
+func (x *sprayRecord) functions(name string) []string {
+	_, _, _, bit := x.cells(name)
+	var out []string
 	for _, f := range x.Fns {
 		for i := range sprayBuckets {
 			if f.Bits[i][bit/64]&(1<<(bit%64)) != 0 {
-				out.fns = append(out.fns, f.Name)
+				out = append(out, f.Name)
 				break
 			}
 		}
@@ -278,9 +297,7 @@ func (p *plan) loadSpray(state map[string][]byte) {
 			p.sprayNote[n] = note
 		}
 		if rec.Salt == 0 {
-			h := fnv.New64a()
-			h.Write([]byte(p.in.BatchID))
-			rec.Salt = h.Sum64() | 1
+			rec.Salt = fnv64a(fnvOffset, p.in.BatchID) | 1
 		}
 		p.spraySeen[n] = rec.seen(p.in.BatchID)
 	}
@@ -306,6 +323,10 @@ func (p *plan) loadSpray(state map[string][]byte) {
 		if e.tally >= 0 && int(e.tally) < len(p.tally.IPs) {
 			own = p.tally.IPs[e.tally].N
 		}
+		if e.exact || e.spray.est < at || e.spray.est <= own {
+			continue
+		}
+		e.spray.fns = p.spray[ipShard(e.fp)].functions(e.name)
 		// Promoted by the account-wide count: it fails elsewhere too.
 		if !e.exact && e.spray.est >= at && e.spray.est > own && p.elsewhere(e.spray.fns) {
 			cands = append(cands, int32(k))
@@ -345,6 +366,9 @@ func (p *plan) sprayCheck(rec *blockRecord, k int32, o *Observation, block func(
 		}
 	}
 	s := e.spray
+	if s.fns == nil {
+		s.fns = p.spray[ipShard(e.fp)].functions(e.name)
+	}
 	// The exact record's count is a lower bound too (the sketch's bound
 	// may be below it when the noise is high).
 	s.lo = max(s.lo, exact)

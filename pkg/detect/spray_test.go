@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"testing"
 	"time"
@@ -254,4 +255,14 @@ func TestSprayDeliveredOutOfOrder(t *testing.T) {
 	require.True(t, ok, "%v", types(r.alerts))
 	require.Equal(t, "login", a.Function)
 	require.Len(t, r.alerts, 1)
+}
+
+// TestIPFingerprintIsFNV1a pins the inline hash to hash/fnv's: the tally
+// stores addresses by it, so a change would orphan every stored entry.
+func TestIPFingerprintIsFNV1a(t *testing.T) {
+	for _, name := range []string{"", "203.0.113.7", "2001:db8::/64"} {
+		h := fnv.New64a()
+		h.Write([]byte(name))
+		require.Equal(t, h.Sum64(), ipFP(name), name)
+	}
 }

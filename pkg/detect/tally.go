@@ -3,7 +3,6 @@ package detect
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"hash/fnv"
 	"slices"
 
 	"github.com/logwarden/logwarden/pkg/logline"
@@ -72,11 +71,7 @@ func (p *plan) identify() {
 }
 
 // ipFP is an address's tally identity (and its spray shard's input).
-func ipFP(name string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(name))
-	return h.Sum64()
-}
+func ipFP(name string) uint64 { return fnv64a(fnvOffset, name) }
 
 // promoteAt is the failure count that gives an entity its exact records:
 // half its smallest threshold, so an attack is tracked exactly well before
