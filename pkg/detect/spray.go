@@ -62,8 +62,10 @@ const (
 )
 
 // sprayRecord is spray#<n>: failures (and successes) per address of every
-// function, in sprayBuckets buckets of a third of BruteForceWindow each
-// (the newest is partial, so the buckets always cover the window).
+// function, in sprayBuckets buckets of a third of the BruteForceWindow of
+// the function that made the shard (the newest is partial, so the buckets
+// always cover that window; a function with a longer one sees at most the
+// four buckets: fewer failures, never more).
 type sprayRecord struct {
 	header
 	Salt uint64
@@ -136,10 +138,15 @@ func (x *sprayRecord) slot(t, bl int64) int {
 	if t < 0 {
 		return -1 // before 1970: no bucket (indexes stay non-negative)
 	}
-	if x.Len != bl {
-		// A new window setting: start over (the salt stays).
+	if x.Len <= 0 {
+		// A new shard takes the bucket length of the function that makes
+		// it and keeps it while it lives: functions with windows of their
+		// own share it (resetting it to each writer's would let them wipe
+		// each other's counts); estimate reads the buckets inside each
+		// function's window.
 		*x = sprayRecord{header: x.header, Salt: x.Salt, Len: bl, B: t / bl}
 	}
+	bl = x.Len
 	b := t / bl
 	switch {
 	case b > x.B:
@@ -190,7 +197,7 @@ func (x *sprayRecord) add(fn, name string, t, bl int64, fail bool) {
 		k = len(x.Fns) - 1
 	}
 	f := &x.Fns[k]
-	f.Last = max(f.Last, t/bl)
+	f.Last = max(f.Last, t/x.Len)
 	f.Bits[i][bit/64] |= 1 << (bit % 64)
 }
 
@@ -227,16 +234,21 @@ func satAdd32(v uint32) uint32 {
 // is over-credited only when both its cells drew a rare excess); succ
 // bounds its successes from above. Under a flood of decoys the noise rises and both fall: decoys make
 // the sprayer spend more failures, they never make an address look worse.
-func (x *sprayRecord) estimate(name string) sprayEst {
+func (x *sprayRecord) estimate(name string, win int64) sprayEst {
 	f0, f1, s, _ := x.cells(name)
 	var n, succ int64
 	for i := range sprayBuckets {
 		n += x.N[i]
 	}
 	// All buckets for the point estimate; for the lower bound only the
-	// three newest, which lie inside the window (the oldest overhangs it
-	// by up to a bucket: counting it could block on failures older than
+	// newest and the k before it that lie inside the window (with buckets
+	// of a third of it, the newest three: the oldest overhangs it by up to
+	// a bucket, and counting it could block on failures older than
 	// brute_force_window).
+	k := int64(sprayBuckets - 1)
+	if x.Len > 0 {
+		k = min(max(win/x.Len-1, 0), k)
+	}
 	var v, in [sprayRows]int64
 	for d := range int64(sprayBuckets) {
 		i := (x.B - d) % sprayBuckets
@@ -246,7 +258,7 @@ func (x *sprayRecord) estimate(name string) sprayEst {
 		v[0] += int64(x.C[i][f0])
 		v[1] += int64(x.C[i][f1])
 		succ += int64(x.C[i][s])
-		if d < sprayBuckets-1 {
+		if d <= k {
 			in[0] += int64(x.C[i][f0])
 			in[1] += int64(x.C[i][f1])
 		}
@@ -318,7 +330,7 @@ func (p *plan) loadSpray(state map[string][]byte) {
 		if e.fails == 0 {
 			continue
 		}
-		e.spray = p.spray[ipShard(e.fp)].estimate(e.name)
+		e.spray = p.spray[ipShard(e.fp)].estimate(e.name, th.BruteForceWindow.Milliseconds())
 		own := 0
 		if e.tally >= 0 && int(e.tally) < len(p.tally.IPs) {
 			own = p.tally.IPs[e.tally].N

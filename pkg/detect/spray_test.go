@@ -190,7 +190,7 @@ func TestSprayRecordRoundTrip(t *testing.T) {
 	data := encodeRecord(&buf, rec)
 	var got sprayRecord
 	require.Empty(t, decodeRecord("spray#0", data, &got, 0))
-	require.Equal(t, rec.estimate("198.51.0.7"), got.estimate("198.51.0.7"))
+	require.Equal(t, rec.estimate("198.51.0.7", 600_000), got.estimate("198.51.0.7", 600_000))
 	require.Equal(t, rec.N, got.N)
 	require.Len(t, got.Fns, maxSprayFns)
 	require.Less(t, len(data), budgetSpray)
@@ -265,4 +265,28 @@ func TestIPFingerprintIsFNV1a(t *testing.T) {
 		h.Write([]byte(name))
 		require.Equal(t, h.Sum64(), ipFP(name), name)
 	}
+}
+
+// TestSprayFunctionsWithTheirOwnWindows: functions with different
+// brute_force_window share the shards without wiping each other's counts
+// (a shard keeps the bucket length it was made with), and the sprayer is
+// blocked by the function whose window holds its 12 failures.
+func TestSprayFunctionsWithTheirOwnWindows(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const ip = "203.0.113.55"
+	at := t0
+	for i, fn := range []string{"login", "signup", "reset"} {
+		th := Defaults()
+		th.BruteForceWindow = []time.Duration{10 * time.Minute, 30 * time.Minute, 15 * time.Minute}[i]
+		var obs []Observation
+		for range 4 {
+			at = at.Add(20 * time.Second)
+			obs = append(obs, fail(at, ip, "admin"))
+		}
+		r.n++
+		r.apply(Input{BatchID: fmt.Sprint("w", i), Function: fn, LogGroup: "/aws/lambda/" + fn, Thresholds: th, Observations: obs})
+	}
+	require.True(t, r.blocked(ip, at))
+	_, ok := sprayAlert(r.alerts, ip)
+	require.True(t, ok, "%v", types(r.alerts))
 }
