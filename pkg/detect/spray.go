@@ -245,9 +245,11 @@ func (x *sprayRecord) estimate(name string, win int64) sprayEst {
 	// of a third of it, the newest three: the oldest overhangs it by up to
 	// a bucket, and counting it could block on failures older than
 	// brute_force_window).
+	// A window shorter than a bucket has none inside it (k = -1): only the
+	// exact record counts.
 	k := int64(sprayBuckets - 1)
 	if x.Len > 0 {
-		k = min(max(win/x.Len-1, 0), k)
+		k = min(win/x.Len-1, k)
 	}
 	var v, in [sprayRows]int64
 	for d := range int64(sprayBuckets) {

@@ -290,3 +290,28 @@ func TestSprayFunctionsWithTheirOwnWindows(t *testing.T) {
 	_, ok := sprayAlert(r.alerts, ip)
 	require.True(t, ok, "%v", types(r.alerts))
 }
+
+// TestSprayEstimateWindow: the lower bound counts only the buckets inside
+// the asking function's window, the point estimate all four.
+func TestSprayEstimateWindow(t *testing.T) {
+	rec := &sprayRecord{Salt: 7}
+	const bl = 200_000
+	for b := range int64(4) { // 2 failures in each of 4 buckets
+		for j := range int64(2) {
+			rec.add("fn", "203.0.113.9", 10*bl+b*bl+j, bl, true)
+		}
+	}
+	for _, tc := range []struct {
+		win     int64
+		lo, est int
+	}{
+		{600_000, 6, 8},   // a third of the window per bucket: the newest three
+		{1_800_000, 8, 8}, // a longer window: all four, never more
+		{400_000, 4, 8},
+		{100_000, 0, 8}, // shorter than a bucket: none
+	} {
+		got := rec.estimate("203.0.113.9", tc.win)
+		require.Equal(t, tc.lo, got.lo, "window %d", tc.win)
+		require.Equal(t, tc.est, got.est, "window %d", tc.win)
+	}
+}
