@@ -93,6 +93,7 @@ func SprayKey(n int) string { return prefixSpray + strconv.Itoa(n) }
 type sprayEst struct {
 	est, lo, succ int
 	fns           []string // set for promotion candidates only (functions)
+	crowded       bool     // the shard names maxSprayFns functions: others were dropped
 }
 
 // ipShard is the shard of an address's fingerprint.
@@ -275,18 +276,17 @@ func (x *sprayRecord) estimate(name string, win int64) sprayEst {
 // functions are the functions the address likely failed on in the window
 // (its bit is set in their buckets): only asked for the few addresses a
 // promotion or a block is considered for.
-func (x *sprayRecord) functions(name string) []string {
+func (x *sprayRecord) functions(name string) (fns []string, crowded bool) {
 	_, _, _, bit := x.cells(name)
-	var out []string
 	for _, f := range x.Fns {
 		for i := range sprayBuckets {
 			if f.Bits[i][bit/64]&(1<<(bit%64)) != 0 {
-				out = append(out, f.Name)
+				fns = append(fns, f.Name)
 				break
 			}
 		}
 	}
-	return out
+	return fns, len(x.Fns) >= maxSprayFns
 }
 
 // loadSpray decodes the batch's shards, applies the batch's attempts to
@@ -340,9 +340,9 @@ func (p *plan) loadSpray(state map[string][]byte) {
 		if e.exact || e.spray.est < at || e.spray.est <= own {
 			continue
 		}
-		e.spray.fns = p.spray[ipShard(e.fp)].functions(e.name)
+		e.spray.fns, e.spray.crowded = p.spray[ipShard(e.fp)].functions(e.name)
 		// Promoted by the account-wide count: it fails elsewhere too.
-		if !e.exact && e.spray.est >= at && e.spray.est > own && p.elsewhere(e.spray.fns) {
+		if !e.exact && e.spray.est >= at && e.spray.est > own && p.elsewhere(e.spray) {
 			cands = append(cands, int32(k))
 		}
 	}
@@ -381,12 +381,12 @@ func (p *plan) sprayCheck(rec *blockRecord, k int32, o *Observation, block func(
 	}
 	s := e.spray
 	if s.fns == nil {
-		s.fns = p.spray[ipShard(e.fp)].functions(e.name)
+		s.fns, s.crowded = p.spray[ipShard(e.fp)].functions(e.name)
 	}
 	// The exact record's count is a lower bound too (the sketch's bound
 	// may be below it when the noise is high).
 	s.lo = max(s.lo, exact)
-	if at < rec.Until || !p.elsewhere(s.fns) || exact < max(2, (th.BruteForceFailures+1)/2) || s.lo < th.BruteForceFailures || 2*s.succ > s.lo {
+	if at < rec.Until || !p.elsewhere(s) || exact < max(2, (th.BruteForceFailures+1)/2) || s.lo < th.BruteForceFailures || 2*s.succ > s.lo {
 		return Alert{}, false
 	}
 	fns := s.fns
@@ -406,10 +406,13 @@ func (p *plan) sprayCheck(rec *blockRecord, k int32, o *Observation, block func(
 	return a, true
 }
 
-// elsewhere reports whether fns names a function other than the batch's:
-// an address failing on one function only is that function's tally's.
-func (p *plan) elsewhere(fns []string) bool {
-	return slices.ContainsFunc(fns, func(f string) bool { return f != p.in.Function })
+// elsewhere reports whether the address failed on a function other than
+// the batch's: an address failing on one function only is that function's
+// tally's. A shard that had to drop functions (more than maxSprayFns with
+// failures in the window) may have dropped the other one: then it is
+// assumed, and the counts alone decide.
+func (p *plan) elsewhere(s sprayEst) bool {
+	return s.crowded || slices.ContainsFunc(s.fns, func(f string) bool { return f != p.in.Function })
 }
 
 // lastFailure is the latest failure of IP entity k in the batch.

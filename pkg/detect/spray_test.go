@@ -315,3 +315,36 @@ func TestSprayEstimateWindow(t *testing.T) {
 		require.Equal(t, tc.est, got.est, "window %d", tc.win)
 	}
 }
+
+// TestSprayInACrowdedAccount: with more functions failing than a shard
+// names (maxSprayFns), the function a sprayer failed on first may be
+// dropped from the names; the counts still promote and block it.
+func TestSprayInACrowdedAccount(t *testing.T) {
+	r := newRunner(t, Defaults())
+	const ip = "203.0.113.56"
+	shard := ipShard(ipFP(ip))
+	at := t0
+	sprays := func(fn string) {
+		var obs []Observation
+		for range 4 {
+			at = at.Add(time.Second)
+			obs = append(obs, fail(at, ip, "admin"))
+		}
+		r.feed(fn, obs)
+	}
+	sprays("fn00")
+	for f, n := 1, 0; f <= maxSprayFns+2; f++ {
+		// One failing address of the function's own, in the sprayer's shard.
+		var addr string
+		for addr = ""; addr == "" || ipShard(ipFP(addr)) != shard; n++ {
+			addr = fmt.Sprintf("198.51.100.%d", n%250+1)
+		}
+		at = at.Add(time.Second)
+		r.feed(fmt.Sprintf("fn%02d", f), []Observation{fail(at, addr, fmt.Sprint("u", f))})
+	}
+	sprays("fn98")
+	sprays("fn99")
+	require.True(t, r.blocked(ip, at))
+	_, ok := sprayAlert(r.alerts, ip)
+	require.True(t, ok, "%v", types(r.alerts))
+}
