@@ -65,17 +65,20 @@ type authObs struct {
 // and the first and last of its auth events.
 type entity struct {
 	name        string
-	full        string   // users: the whole normalised name
-	id          string   // users: hash of the whole name, naming the record (identify)
-	fp          uint64   // identity in the tally
-	tally       int32    // index of its tally entry, -1 for none
-	exact       bool     // written to its own records this batch
-	slowFired   int64    // IPs: time the slow brute-force rule fired this batch (0: did not)
-	spray       sprayEst // IPs: the account-wide view (spray.go)
-	sprayBlock  bool     // IPs: not exact, promoted to its block# by spray
+	full        string // users: the whole normalised name
+	id          string // users: hash of the whole name, naming the record (identify)
+	fp          uint64 // identity in the tally
+	tally       int32  // index of its tally entry, -1 for none
+	exact       bool   // written to its own records this batch
+	slowFired   int64  // IPs: time the slow brute-force rule fired this batch (0: did not)
 	fails       int
 	events      int
 	first, last int32
+
+	// IPs: the account-wide view (spray.go), and whether it alone
+	// promoted the address to its block# (not exact).
+	spray      sprayEst
+	sprayBlock bool
 }
 
 // target is one record of the plan.
