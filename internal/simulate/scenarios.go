@@ -39,7 +39,7 @@ var (
 // Scenarios returns every scenario, quiet ones first, then the detection
 // v2 ones.
 func Scenarios() []Scenario {
-	return append(append(scenariosV1(), ScenariosV2()...), ScenariosAuthV2()...)
+	return append(append(append(scenariosV1(), ScenariosV2()...), ScenariosAuthV2()...), scenariosSpray()...)
 }
 
 func scenariosV1() []Scenario {

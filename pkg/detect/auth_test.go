@@ -172,12 +172,12 @@ func TestKeysAreBoundedAndOnlyRestricts(t *testing.T) {
 	_, keys, err := AllKeys(in, r.read)
 	require.NoError(t, err)
 	require.Equal(t, "tally#fn", keys[0])
-	require.Len(t, keys, 1+2*maxEntities+1, "the tally, 128 addresses and their blocks, and root")
-	in.Only = keys[1:3]
+	require.Len(t, keys, 1+sprayShards+2*maxEntities+1, "the tally, the spray shards, 128 addresses and their blocks, and root")
+	in.Only = keys[1+sprayShards : 3+sprayShards]
 	res, err := Evaluate(in, nil)
 	require.NoError(t, err)
 	require.Len(t, res.Updates, 2)
-	require.Equal(t, keys[1:3], []string{res.Updates[0].Key, res.Updates[1].Key})
+	require.Equal(t, in.Only, []string{res.Updates[0].Key, res.Updates[1].Key})
 }
 
 func TestHostileUserNamesMakeBoundedKeys(t *testing.T) {

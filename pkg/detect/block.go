@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/logwarden/logwarden/pkg/logline"
@@ -84,33 +85,58 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 		rec.Function = p.in.Function
 		rec.Reason = fmt.Sprintf("%s on %s (offence %d, blocked %s)", why, p.in.Function, rec.Offences, d)
 	}
+	// An address promoted by the spray view alone (spray.go) is not this
+	// function's offender: its seeds (every attempt the tally kept, the
+	// batch's among them) come in any order, other functions' failures
+	// being in the record already, and only sprayCheck blocks it, with the
+	// alert naming the functions.
+	exact := p.ips[t.ent].exact
 	count := func(t int64) {
 		if t < rec.Until {
 			return // already blocked: its own rejections are not new evidence (Charon#939)
 		}
-		rec.Fails = append(rec.Fails, t)
+		// Kept in time order: failures of other functions arrive late.
+		i, found := slices.BinarySearch(rec.Fails, t)
+		if !exact && (found || t <= rec.LastAlert || (i == 0 && len(rec.Fails) >= th.BruteForceFailures)) {
+			return // counted already, evidence of the last block, or older than every kept failure
+		}
+		rec.Fails = slices.Insert(rec.Fails, i, t)
 		if n := len(rec.Fails) - th.BruteForceFailures; n > 0 {
 			rec.Fails = rec.Fails[n:]
 		}
-		if len(rec.Fails) < th.BruteForceFailures || t-rec.Fails[0] > win || shared {
+		last := rec.Fails[len(rec.Fails)-1]
+		if !exact || len(rec.Fails) < th.BruteForceFailures || last-rec.Fails[0] > win || shared {
 			return
 		}
-		block(t, fmt.Sprintf("%d failed logins in %s", th.BruteForceFailures, fmtSpan(t-rec.Fails[0])))
+		block(last, fmt.Sprintf("%d failed logins in %s", th.BruteForceFailures, fmtSpan(last-rec.Fails[0])))
 	}
 	// Failures the tally kept before the address had a record written.
-	seedF, _ := p.seed(true, t.ent, max(lastFail(rec.Fails), rec.LastAlert))
+	newest := max(lastFail(rec.Fails), rec.LastAlert)
+	if !exact {
+		newest = 0
+	}
+	seedF, _ := p.seed(true, t.ent, newest)
 	for _, h := range seedF {
 		count(h.T)
 	}
-	p.ipEvents(t.ent, func(o *Observation, _ string) {
-		if o.Event.Kind == logline.KindAuthFailure {
-			count(ms(o.Time))
-		}
-	})
+	if exact {
+		p.ipEvents(t.ent, func(o *Observation, _ string) {
+			if o.Event.Kind == logline.KindAuthFailure {
+				count(ms(o.Time))
+			}
+		})
+	}
 	// The slow rule fired on this address (slowbrute.go): the same block,
 	// unless the short window blocked it already.
 	if at := p.ips[t.ent].slowFired; at > 0 && at >= rec.Until {
 		block(at, fmt.Sprintf("slow brute force: %d+ failed logins in %s", th.SlowBruteFailures, th.SlowBruteWindow))
+	}
+	// Failures spread over several functions, none over its threshold.
+	var alerts []Alert
+	if o := p.lastFailure(t.ent); o != nil && !shared {
+		if a, ok := p.sprayCheck(&rec, t.ent, o, block); ok {
+			alerts = append(alerts, a)
+		}
 	}
 	rec.remember(p.in.BatchID)
 	// Keep the entry a BlockMax past its block so a relapse is recognised
@@ -119,7 +145,7 @@ func (p *plan) applyBlock(t target, data []byte) (Update, bool) {
 	if rec.Offences > 0 {
 		exp = max(rec.Until, exp) + th.BlockMax.Milliseconds()
 	}
-	return Update{Key: key, Data: p.fit(&rec, budgetBlock), Expires: fromMs(exp), Note: note}, true
+	return Update{Key: key, Data: p.fit(&rec, budgetBlock), Expires: fromMs(exp), Note: note, Alerts: alerts}, true
 }
 
 func lastFail(ts []int64) int64 {

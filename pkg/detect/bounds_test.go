@@ -54,6 +54,15 @@ func TestRecordsStayBounded(t *testing.T) {
 		ok.Event.RequestID = hostile(b, 'o')
 		r.feed("login", append(obs, ok))
 	}
+	// The spray shards: failures of thousands of addresses on 40 functions
+	// with 200-byte names, in one window.
+	for f := range 40 {
+		var obs []Observation
+		for i := range 2000 {
+			obs = append(obs, fail(at, fmt.Sprintf("2001:db8:%x:%x::1", f, i), "u"))
+		}
+		r.feed(fmt.Sprintf("%03d", f)+strings.Repeat("f", 197), obs)
+	}
 	largest := map[string]int{}
 	for k, v := range r.state {
 		kind := k[:strings.IndexByte(k, '#')+1]
@@ -61,7 +70,8 @@ func TestRecordsStayBounded(t *testing.T) {
 		require.Less(t, len(v), maxRecordBytes, "record %.80s", k)
 		require.LessOrEqual(t, len(k), 256, "key %.80s", k)
 	}
-	require.Len(t, largest, 6, "every record type was exercised: %v", largest)
+	require.Len(t, largest, 7, "every record type was exercised: %v", largest)
+	require.LessOrEqual(t, largest[prefixSpray], budgetSpray)
 	require.LessOrEqual(t, largest[prefixAuthz], budgetAuthz)
 	require.LessOrEqual(t, largest[prefixTally], budgetTally)
 	require.LessOrEqual(t, largest[prefixFunction], budgetFunction)

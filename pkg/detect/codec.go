@@ -37,6 +37,7 @@ const (
 	kindTally    = 't' // before the slow brute force: read, no longer written
 	kindTally2   = 'T' // the tally with its long-window counts (slowbrute.go)
 	kindAuthz    = 'z'
+	kindSpray    = 's' // spray#<n>: failures per address of every function (spray.go)
 )
 
 var errCorrupt = errors.New("truncated or malformed record")

@@ -49,7 +49,17 @@ func sampleRecords() []record {
 				Slow: slowCounts{Len: 1800000, B: 954802, F: [4]int32{3, 0, 9, 1}, S: [4]int32{0, 2, 0, 0}, Users: 5, SUsers: 1 << 63, Alerted: 9}}},
 			Users: []tallyEntry{{FP: 9, N: 1, Last: 2, Fails: []authHit{{T: 2, E: "2001:db8::/64"}}}}},
 		&fnRecord{}, &ipRecord{}, &userRecord{}, &blockRecord{}, &tallyRecord{}, &authzRecord{},
+		sampleSpray(hdr), &sprayRecord{},
 	}
+}
+
+// sampleSpray is a spray shard with a few cells in two buckets.
+func sampleSpray(hdr header) *sprayRecord {
+	rec := &sprayRecord{header: hdr, Salt: 1<<63 + 12345, Len: 200_000, B: 8_590_000, N: [4]int64{3, 0, 0, 7}}
+	rec.C[0], rec.C[3] = make([]uint32, sprayCells), make([]uint32, sprayCells)
+	rec.C[0][0], rec.C[0][sprayCells-1], rec.C[3][700] = 3, 1<<31, 7
+	rec.Fns = []sprayFn{{Name: "login", Last: 8_590_000, Bits: [4][2]uint64{{1, 1 << 63}, {}, {}, {5, 0}}}, {Name: "reset"}}
+	return rec
 }
 
 func newOf(r record) record {
@@ -64,6 +74,8 @@ func newOf(r record) record {
 		return &tallyRecord{}
 	case *authzRecord:
 		return &authzRecord{}
+	case *sprayRecord:
+		return &sprayRecord{}
 	}
 	return &blockRecord{}
 }
@@ -184,6 +196,8 @@ func recordFor(key string) record {
 		return &tallyRecord{}
 	case strings.HasPrefix(key, prefixAuthz):
 		return &authzRecord{}
+	case strings.HasPrefix(key, prefixSpray):
+		return &sprayRecord{}
 	}
 	return &blockRecord{}
 }

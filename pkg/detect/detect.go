@@ -44,6 +44,7 @@ const (
 	prefixUser     = "user#"  // user#<function>#<hash of user>: failures across IPs
 	prefixBlock    = "block#" // block#<ip or v6 /64>: blocklist entry, all functions
 	// tally#<function>: failures of every address and user (tally.go)
+	// spray#<n>: failures per address of every function, sharded (spray.go)
 	// authz#<function>: resources denied per address (authz.go)
 )
 
@@ -99,6 +100,7 @@ func MoreKeys(in Input, state map[string][]byte) []string {
 	p.keysOnly = true
 	n := len(p.targets)
 	p.loadTally(state[TallyKey(in.Function)])
+	p.loadSpray(state)
 	p.addExact()
 	p.targets = p.targets[n:]
 	return p.keys(in.Only)
@@ -137,6 +139,7 @@ func Evaluate(in Input, state map[string][]byte) (Result, error) {
 	}
 	if p.hasAuth {
 		p.loadTally(state[TallyKey(in.Function)])
+		p.loadSpray(state)
 		p.addExact()
 	}
 	return p.run(state), nil
@@ -156,6 +159,7 @@ func EvaluateWith(in Input, get func(keys []string) (map[string][]byte, error)) 
 	}
 	if p.hasAuth {
 		p.loadTally(state[TallyKey(in.Function)])
+		p.loadSpray(state)
 		n := len(p.targets)
 		p.addExact()
 		var more []string
@@ -225,6 +229,8 @@ func (p *plan) evaluate(t target, data []byte) (Update, bool) {
 		return p.applyTallyRecord(t.key)
 	case kindAuthz:
 		return p.applyAuthz(t.key, data)
+	case kindSpray:
+		return p.applySpray(t)
 	}
 	return Update{}, false
 }

@@ -33,6 +33,12 @@ type plan struct {
 	// go out with the tally's write.
 	slowAlerts []Alert
 	keysOnly   bool // MoreKeys: only which entities are exact matters
+	// The spray shards the batch's failing addresses hash to (spray.go).
+	shards    uint8 // bit n: spray#<n>
+	sprayed   bool  // loadSpray ran
+	spray     [sprayShards]sprayRecord
+	spraySeen [sprayShards]bool
+	sprayNote [sprayShards]string
 	// Scratch of the auth detectors (valid until their next call).
 	hits     []authHit
 	counts   []Count
@@ -68,6 +74,11 @@ type entity struct {
 	fails       int
 	events      int
 	first, last int32
+
+	// IPs: the account-wide view (spray.go), and whether it alone
+	// promoted the address to its block# (not exact).
+	spray      sprayEst
+	sprayBlock bool
 }
 
 // target is one record of the plan.
@@ -188,6 +199,19 @@ func (p *plan) plan() {
 	}
 	if p.hasAuth {
 		p.targets = append(p.targets, target{kind: kindTally, ent: -1, key: prefixTally + fn})
+		// The spray shards of the failing addresses (spray.go): a batch
+		// without failures reads and writes none.
+		for k := range p.ips {
+			if e := &p.ips[k]; e.fails > 0 {
+				e.fp = ipFP(e.name)
+				p.shards |= 1 << ipShard(e.fp)
+			}
+		}
+		for n := range sprayShards {
+			if p.shards&(1<<n) != 0 {
+				p.targets = append(p.targets, target{kind: kindSpray, ent: int32(n), key: SprayKey(n)})
+			}
+		}
 	}
 	if len(p.authz) > 0 {
 		p.targets = append(p.targets, target{kind: kindAuthz, ent: -1, key: prefixAuthz + fn})
@@ -199,9 +223,12 @@ func (p *plan) plan() {
 func (p *plan) addExact() {
 	fn := p.in.Function
 	var ips, users []int32
+	var sprayed []int32
 	for k := range p.ips {
 		if p.ips[k].exact {
 			ips = append(ips, int32(k))
+		} else if p.ips[k].sprayBlock {
+			sprayed = append(sprayed, int32(k))
 		}
 	}
 	for k := range p.users {
@@ -209,7 +236,7 @@ func (p *plan) addExact() {
 			users = append(users, int32(k))
 		}
 	}
-	n := 2*len(ips) + len(users)
+	n := 2*len(ips) + len(users) + len(sprayed)
 	kb := make([]byte, 0, n*(len(prefixUser)+len(fn)+34))
 	ends := make([]int, 0, n)
 	first := len(p.targets)
@@ -230,6 +257,9 @@ func (p *plan) addExact() {
 		if p.ips[k].fails > 0 || len(p.tally.IPs[p.ips[k].tally].Fails) > 0 {
 			add(kindBlock, k, prefixBlock, p.ips[k].name)
 		}
+	}
+	for _, k := range sprayed {
+		add(kindBlock, k, prefixBlock, p.ips[k].name)
 	}
 	all, from := string(kb), 0
 	for i, end := range ends {

@@ -3,7 +3,6 @@ package detect
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"hash/fnv"
 	"slices"
 
 	"github.com/logwarden/logwarden/pkg/logline"
@@ -67,11 +66,12 @@ func (p *plan) identify() {
 		e.fp = binary.LittleEndian.Uint64(b[:])
 	}
 	for k := range p.ips {
-		h := fnv.New64a()
-		h.Write([]byte(p.ips[k].name))
-		p.ips[k].fp = h.Sum64()
+		p.ips[k].fp = ipFP(p.ips[k].name)
 	}
 }
+
+// ipFP is an address's tally identity (and its spray shard's input).
+func ipFP(name string) uint64 { return fnv64a(fnvOffset, name) }
 
 // promoteAt is the failure count that gives an entity its exact records:
 // half its smallest threshold, so an attack is tracked exactly well before

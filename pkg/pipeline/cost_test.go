@@ -12,6 +12,7 @@ import (
 
 	"github.com/logwarden/logwarden/internal/batchgen"
 	"github.com/logwarden/logwarden/pkg/cwlogs"
+	"github.com/logwarden/logwarden/pkg/detect"
 	"github.com/logwarden/logwarden/pkg/store"
 )
 
@@ -102,6 +103,48 @@ func TestMaxBatchStoreRequests(t *testing.T) {
 	t.Logf("REPORT-only batch: %d events, %d reads, %d writes, %d RCU, %d WCU", res.Events, c.reads, c.writes, c.readUnits, c.writeUnits)
 	require.Equal(t, 1, c.reads)
 	require.Equal(t, 2, c.writes, "the function record and the stream's seen record")
+}
+
+// TestMaxBatchStoreRequestsWhenSprayed pins the worst case of the spray
+// view (detect/spray.go): every failing address of an auth-heavy max batch
+// failed on another function just before, so each is a candidate for its
+// block# by the account-wide count; the batch still makes at most 5 reads
+// and 20 writes (the promotions are capped), and the shards it writes stay
+// a few KB.
+func TestMaxBatchStoreRequestsWhenSprayed(t *testing.T) {
+	ctx := context.Background()
+	c := &countingState{State: store.NewMemory()}
+	p := newProc(c)
+	start := int64(1718645035000)
+	for i := range 3 {
+		_, err := p.Process(ctx, decodeMax(t, uint64(i+1), start+int64(i)*300_000), time.UnixMilli(start))
+		require.NoError(t, err)
+	}
+	// The same traffic on three other functions, a minute earlier.
+	for _, fn := range []string{"a", "b", "c"} {
+		other := *decodeMax(t, 9, start+840_000)
+		other.LogGroup = "/aws/lambda/other-" + fn
+		_, err := p.Process(ctx, &other, time.UnixMilli(start))
+		require.NoError(t, err)
+	}
+	*c = countingState{State: c.State}
+	res, err := p.Process(ctx, decodeMax(t, 9, start+900_000), time.UnixMilli(start))
+	require.NoError(t, err)
+	t.Logf("sprayed auth-heavy max batch: %d events, %d reads, %d writes, %d RCU, %d WCU",
+		res.Events, c.reads, c.writes, c.readUnits, c.writeUnits)
+	require.LessOrEqual(t, c.reads, 5)
+	require.LessOrEqual(t, c.writes, 20)
+	shards := 0
+	for n := range 4 {
+		got, err := c.State.Get(ctx, []string{detect.SprayKey(n)}, time.UnixMilli(start))
+		require.NoError(t, err)
+		if r, ok := got[detect.SprayKey(n)]; ok {
+			shards++
+			require.Less(t, len(r.Data), 16<<10, "a hot item stays a few KB")
+			t.Logf("%s: %d B", r.Key, len(r.Data))
+		}
+	}
+	require.Equal(t, 4, shards)
 }
 
 // BenchmarkMaxBatchStoreCalls processes fresh auth-heavy max batches of one
