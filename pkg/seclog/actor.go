@@ -114,16 +114,9 @@ func FromAuthorizer(ctx context.Context, req events.APIGatewayCustomAuthorizerRe
 // FromHTTPAPIAuthorizer returns the actor of an HTTP API Lambda authorizer
 // (payload 2.0): requestContext.http.sourceIp.
 func FromHTTPAPIAuthorizer(ctx context.Context, req events.APIGatewayV2CustomAuthorizerV2Request) Actor {
-	a := FromContext(ctx)
 	h := req.RequestContext.HTTP
-	a.setIP(h.SourceIP, IPFromHTTPAPI)
-	a.UserAgent = h.UserAgent
-	if a.RequestID == "" {
-		a.RequestID = req.RequestContext.RequestID
-	}
-	a.Method, a.Path = h.Method, h.Path
-	a.req = request{headers: req.Headers, query: req.QueryStringParameters}
-	return a
+	return fromHTTPv2(ctx, httpV2{h.SourceIP, h.UserAgent, h.Method, h.Path, req.RequestContext.RequestID}, IPFromHTTPAPI,
+		request{headers: req.Headers, query: req.QueryStringParameters})
 }
 
 func headerFold(h map[string]string, name string) string {
@@ -141,30 +134,33 @@ func headerFold(h map[string]string, name string) string {
 // FromHTTPAPI returns the actor of an API Gateway HTTP API (payload 2.0)
 // request: requestContext.http.sourceIp.
 func FromHTTPAPI(ctx context.Context, req events.APIGatewayV2HTTPRequest) Actor {
-	a := FromContext(ctx)
 	h := req.RequestContext.HTTP
-	a.setIP(h.SourceIP, IPFromHTTPAPI)
-	a.UserAgent = h.UserAgent
-	if a.RequestID == "" {
-		a.RequestID = req.RequestContext.RequestID
-	}
-	a.Method, a.Path = h.Method, h.Path
-	a.req = request{headers: req.Headers, query: req.QueryStringParameters, body: req.Body, base64: req.IsBase64Encoded}
-	return a
+	return fromHTTPv2(ctx, httpV2{h.SourceIP, h.UserAgent, h.Method, h.Path, req.RequestContext.RequestID}, IPFromHTTPAPI,
+		request{headers: req.Headers, query: req.QueryStringParameters, body: req.Body, base64: req.IsBase64Encoded})
 }
 
 // FromFunctionURL returns the actor of a Lambda function URL request:
 // requestContext.http.sourceIp.
 func FromFunctionURL(ctx context.Context, req events.LambdaFunctionURLRequest) Actor {
-	a := FromContext(ctx)
 	h := req.RequestContext.HTTP
-	a.setIP(h.SourceIP, IPFromFunctionURL)
-	a.UserAgent = h.UserAgent
+	return fromHTTPv2(ctx, httpV2{h.SourceIP, h.UserAgent, h.Method, h.Path, req.RequestContext.RequestID}, IPFromFunctionURL,
+		request{headers: req.Headers, query: req.QueryStringParameters, body: req.Body, base64: req.IsBase64Encoded})
+}
+
+// httpV2 is what an actor takes from requestContext.http of the payload
+// 2.0 shapes (HTTP APIs, their authorizers, function URLs): aws-lambda-go
+// gives each its own type, the fields mean the same.
+type httpV2 struct{ ip, userAgent, method, path, requestID string }
+
+func fromHTTPv2(ctx context.Context, h httpV2, from string, r request) Actor {
+	a := FromContext(ctx)
+	a.setIP(h.ip, from)
+	a.UserAgent = h.userAgent
 	if a.RequestID == "" {
-		a.RequestID = req.RequestContext.RequestID
+		a.RequestID = h.requestID
 	}
-	a.Method, a.Path = h.Method, h.Path
-	a.req = request{headers: req.Headers, query: req.QueryStringParameters, body: req.Body, base64: req.IsBase64Encoded}
+	a.Method, a.Path = h.method, h.path
+	a.req = r
 	return a
 }
 
